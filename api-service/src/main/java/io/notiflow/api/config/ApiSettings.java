@@ -1,0 +1,25 @@
+package io.notiflow.api.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.util.List;
+
+/** api-service settings; {@code api.keys} comes from API_KEYS (comma-separated). */
+@ConfigMapping(prefix = "api")
+public interface ApiSettings {
+
+    /** Accepted X-API-Key values. */
+    List<String> keys();
+
+    /** Largest request body accepted, in bytes; a larger one is a 400. */
+    @WithDefault("1048576")
+    int maxBodyBytes();
+
+    /** Default and largest page of GET /api/notifications. */
+    @WithDefault("50")
+    int defaultListLimit();
+
+    @WithDefault("500")
+    int maxListLimit();
+}

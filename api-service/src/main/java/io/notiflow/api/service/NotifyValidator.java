@@ -1,0 +1,231 @@
+package io.notiflow.api.service;
+
+import io.notiflow.api.rest.NotifyRequest;
+import io.notiflow.core.job.Channel;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The input rules of POST /api/notify, per type. Every problem is collected, so one 400 names every bad field.
+ * Fields that do not apply to a type are rejected rather than silently dropped.
+ */
+@ApplicationScoped
+public class NotifyValidator {
+
+    static final int MAX_SUBJECT = 998; // RFC 5322 line limit
+    static final int MAX_TITLE = 256;
+    static final int MAX_EMAIL_BODY = 200_000;
+    static final int MAX_HTML = 500_000;
+    static final int MAX_SMS = 1_600; // Twilio's limit for a concatenated message
+    static final int MAX_PUSH_BODY = 4_000;
+    static final int MAX_INAPP_BODY = 10_000;
+    static final int MAX_DATA_BYTES = 4_096; // FCM's data payload limit
+    static final int MAX_REQUEST_ID = 255;
+
+    private static final Pattern EMAIL = Pattern.compile(
+            "^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+                    + "@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}$");
+    private static final Pattern E164 = Pattern.compile("^\\+[1-9][0-9]{6,14}$");
+    /** FCM registration tokens: URL-safe base64 plus ':' separators. */
+    private static final Pattern DEVICE_TOKEN = Pattern.compile("^[A-Za-z0-9_:.\\-]{20,4096}$");
+    private static final Pattern IDENTIFIER = Pattern.compile("^[A-Za-z0-9._:@\\-]{1,128}$");
+
+    public NotificationDraft validate(NotifyRequest request, String idempotencyKey) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        if (request == null) {
+            throw InvalidRequestException.of("body", "a JSON object is required");
+        }
+        Optional<Channel> type = Channel.fromKey(request.type());
+        if (type.isEmpty()) {
+            errors.put("type", request.type() == null || request.type().isBlank()
+                    ? "is required (one of " + Channel.keys() + ")"
+                    : "'" + request.type() + "' is not one of " + Channel.keys());
+        }
+        String requestId = requestId(request.requestId(), idempotencyKey, errors);
+        if (type.isEmpty()) {
+            throw new InvalidRequestException(errors);
+        }
+        String receiver = switch (type.get()) {
+            case EMAIL -> email(request, errors);
+            case SMS -> sms(request, errors);
+            case PUSH -> push(request, errors);
+            case INAPP -> inapp(request, errors);
+        };
+        if (request.userId() != null && !IDENTIFIER.matcher(request.userId()).matches()) {
+            errors.put("user_id", "must be 1-128 characters of letters, digits and . _ : @ -");
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidRequestException(errors);
+        }
+        return new NotificationDraft(type.get(), receiver, request.subject(), request.title(), request.message(),
+                request.html(), request.data(), request.userId(), requestId);
+    }
+
+    private static String email(NotifyRequest r, Map<String, String> errors) {
+        if (isBlank(r.to())) {
+            errors.put("to", "is required: the recipient's e-mail address");
+        } else if (r.to().length() > 254 || !EMAIL.matcher(r.to()).matches()) {
+            errors.put("to", "'" + printable(r.to()) + "' is not a valid e-mail address");
+        }
+        if (isBlank(r.subject())) {
+            errors.put("subject", "is required for type email");
+        } else if (hasLineBreak(r.subject())) {
+            errors.put("subject", "must not contain CR or LF (header injection)");
+        } else if (r.subject().length() > MAX_SUBJECT) {
+            errors.put("subject", "is longer than " + MAX_SUBJECT + " characters");
+        }
+        body(r.message(), MAX_EMAIL_BODY, errors);
+        if (r.html() != null && r.html().length() > MAX_HTML) {
+            errors.put("html", "is longer than " + MAX_HTML + " characters");
+        }
+        notFor(r.title(), "title", "email", errors);
+        notFor(r.data(), "data", "email", errors);
+        notForNonInapp(r, "email", errors);
+        return r.to();
+    }
+
+    private static String sms(NotifyRequest r, Map<String, String> errors) {
+        if (isBlank(r.to())) {
+            errors.put("to", "is required: the recipient's phone number in E.164 form, e.g. +14155550100");
+        } else if (!E164.matcher(r.to()).matches()) {
+            errors.put("to", "'" + printable(r.to()) + "' is not an E.164 phone number (e.g. +14155550100)");
+        }
+        body(r.message(), MAX_SMS, errors);
+        notFor(r.subject(), "subject", "sms", errors);
+        notFor(r.html(), "html", "sms", errors);
+        notFor(r.title(), "title", "sms", errors);
+        notFor(r.data(), "data", "sms", errors);
+        notForNonInapp(r, "sms", errors);
+        return r.to();
+    }
+
+    private static String push(NotifyRequest r, Map<String, String> errors) {
+        if (isBlank(r.to())) {
+            errors.put("to", "is required: the device registration token");
+        } else if (!DEVICE_TOKEN.matcher(r.to()).matches()) {
+            errors.put("to", "is not a device token (20-4096 characters of letters, digits and _ : . -)");
+        }
+        title(r.title(), errors);
+        body(r.message(), MAX_PUSH_BODY, errors);
+        data(r.data(), errors);
+        notFor(r.subject(), "subject", "push", errors);
+        notFor(r.html(), "html", "push", errors);
+        notForNonInapp(r, "push", errors);
+        return r.to();
+    }
+
+    private static String inapp(NotifyRequest r, Map<String, String> errors) {
+        boolean broadcast = Boolean.TRUE.equals(r.broadcast());
+        int targets = (isBlank(r.to()) ? 0 : 1) + (isBlank(r.room()) ? 0 : 1) + (broadcast ? 1 : 0);
+        String receiver = null;
+        if (targets != 1) {
+            errors.put("to", "exactly one target is required: 'to' (a user id), 'room', or \"broadcast\": true");
+        } else if (!isBlank(r.to())) {
+            receiver = identifier("to", r.to(), errors);
+        } else if (!isBlank(r.room())) {
+            String room = identifier("room", r.room(), errors);
+            receiver = room == null ? null : "room:" + room;
+        } else {
+            receiver = "broadcast";
+        }
+        title(r.title(), errors);
+        body(r.message(), MAX_INAPP_BODY, errors);
+        data(r.data(), errors);
+        notFor(r.subject(), "subject", "inapp", errors);
+        notFor(r.html(), "html", "inapp", errors);
+        return receiver;
+    }
+
+    private static String identifier(String field, String value, Map<String, String> errors) {
+        if (!IDENTIFIER.matcher(value).matches()) {
+            errors.put(field, "must be 1-128 characters of letters, digits and . _ : @ -");
+            return null;
+        }
+        return value;
+    }
+
+    private static void body(String message, int max, Map<String, String> errors) {
+        if (isBlank(message)) {
+            errors.put("message", "is required: the notification's text");
+        } else if (message.length() > max) {
+            errors.put("message", "is longer than " + max + " characters for this type");
+        }
+    }
+
+    private static void title(String title, Map<String, String> errors) {
+        if (title == null) {
+            return;
+        }
+        if (hasLineBreak(title)) {
+            errors.put("title", "must not contain CR or LF");
+        } else if (title.length() > MAX_TITLE) {
+            errors.put("title", "is longer than " + MAX_TITLE + " characters");
+        }
+    }
+
+    private static void data(Map<String, String> data, Map<String, String> errors) {
+        if (data == null) {
+            return;
+        }
+        int bytes = 0;
+        for (Map.Entry<String, String> entry : data.entrySet()) {
+            if (isBlank(entry.getKey())) {
+                errors.put("data", "keys must not be blank");
+                return;
+            }
+            if (entry.getValue() == null) {
+                errors.put("data." + entry.getKey(), "must be a string, not null");
+                return;
+            }
+            bytes += entry.getKey().length() + entry.getValue().length();
+        }
+        if (bytes > MAX_DATA_BYTES) {
+            errors.put("data", "is larger than " + MAX_DATA_BYTES + " bytes");
+        }
+    }
+
+    private static void notFor(Object value, String field, String type, Map<String, String> errors) {
+        if (value != null) {
+            errors.put(field, "is not used by type " + type);
+        }
+    }
+
+    private static void notForNonInapp(NotifyRequest r, String type, Map<String, String> errors) {
+        notFor(r.room(), "room", type, errors);
+        notFor(r.broadcast(), "broadcast", type, errors);
+    }
+
+    private static String requestId(String field, String header, Map<String, String> errors) {
+        if (field != null && header != null && !field.equals(header)) {
+            errors.put("request_id", "differs from the Idempotency-Key header; send one or make them equal");
+            return null;
+        }
+        String id = field != null ? field : header;
+        if (id == null) {
+            return null;
+        }
+        if (id.isBlank() || id.length() > MAX_REQUEST_ID || !id.chars().allMatch(c -> c > 32 && c < 127)) {
+            errors.put("request_id", "must be 1-" + MAX_REQUEST_ID + " printable ASCII characters without spaces");
+            return null;
+        }
+        return id;
+    }
+
+    private static boolean isBlank(String value) {
+        return value == null || value.isBlank();
+    }
+
+    private static boolean hasLineBreak(String value) {
+        return value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0;
+    }
+
+    /** Echoes a bad value back without its control characters, and never more than 80 of them. */
+    private static String printable(String value) {
+        String clean = value.replaceAll("\\p{Cntrl}", "?");
+        return clean.length() > 80 ? clean.substring(0, 80) + "..." : clean;
+    }
+}

@@ -1,0 +1,71 @@
+package io.notiflow.core.rabbit;
+
+import com.rabbitmq.client.AMQP;
+import io.notiflow.core.job.Channel;
+import io.notiflow.core.job.DeliveryJob;
+import io.notiflow.core.job.JobCodec;
+import io.notiflow.core.job.JobHeaders;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Where jobs go: fresh ones to the work exchange, failed ones to a ladder step or the dead-letter queue.
+ * Every publish is persistent, mandatory and confirmed ({@link ConfirmingPublisher}).
+ */
+@ApplicationScoped
+public class JobPublisher {
+
+    private final ConfirmingPublisher publisher;
+    private final JobCodec codec;
+
+    public JobPublisher(ConfirmingPublisher publisher, JobCodec codec) {
+        this.publisher = publisher;
+        this.codec = codec;
+    }
+
+    /** A fresh job onto its channel's work queue. */
+    public void publishNew(DeliveryJob job) {
+        Map<String, Object> headers = new HashMap<>();
+        headers.put(JobHeaders.CORRELATION_ID, job.correlationId());
+        headers.put(JobHeaders.NOTIFICATION_ID, job.notificationId().toString());
+        headers.put(JobHeaders.ATTEMPTS, 0);
+        publisher.publish(Topology.WORK_EXCHANGE, job.channel().key(), properties(job.correlationId(),
+                job.notificationId().toString(), headers), codec.encode(job));
+    }
+
+    /** A job that failed {@code attempts} times onto ladder step {@code step}; it returns to the work queue after the step's TTL. */
+    public void publishRetry(Channel channel, int step, byte[] body, Map<String, Object> headers, int attempts) {
+        Map<String, Object> next = copy(headers);
+        next.put(JobHeaders.ATTEMPTS, attempts);
+        publisher.publish("", Topology.retryQueue(channel, step), properties(next), body);
+    }
+
+    /** A job parked in its channel's dead-letter queue, with headers saying why. */
+    public void publishDeadLetter(Channel channel, byte[] body, Map<String, Object> headers) {
+        publisher.publish("", Topology.deadLetterQueue(channel), properties(copy(headers)), body);
+    }
+
+    private static Map<String, Object> copy(Map<String, Object> headers) {
+        return headers == null ? new HashMap<>() : new HashMap<>(headers);
+    }
+
+    private static AMQP.BasicProperties properties(Map<String, Object> headers) {
+        Object correlation = headers.get(JobHeaders.CORRELATION_ID);
+        Object id = headers.get(JobHeaders.NOTIFICATION_ID);
+        return properties(correlation == null ? null : correlation.toString(), id == null ? null : id.toString(),
+                headers);
+    }
+
+    private static AMQP.BasicProperties properties(String correlationId, String messageId,
+                                                   Map<String, Object> headers) {
+        return new AMQP.BasicProperties.Builder()
+                .contentType("application/json")
+                .deliveryMode(2)
+                .correlationId(correlationId)
+                .messageId(messageId)
+                .headers(headers)
+                .build();
+    }
+}

@@ -1,0 +1,16 @@
+package io.notiflow.core.status;
+
+import io.quarkus.hibernate.orm.panache.PanacheRepository;
+import io.quarkus.panache.common.Sort;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.List;
+import java.util.UUID;
+
+@ApplicationScoped
+public class DeliveryAttemptRepository implements PanacheRepository<DeliveryAttempt> {
+
+    public List<DeliveryAttempt> forNotification(UUID notificationId) {
+        return list("notificationId", Sort.ascending("attemptedAt", "id"), notificationId);
+    }
+}

@@ -1,0 +1,87 @@
+package io.notiflow.core.status;
+
+import io.notiflow.core.job.Channel;
+import io.notiflow.core.job.DeliveryJob;
+import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+import java.time.OffsetDateTime;
+import java.util.Map;
+import java.util.UUID;
+
+/** A row of {@code notifications}: one notification and where it stands. */
+@Entity
+@Table(name = "notifications")
+public class Notification {
+
+    @Id
+    public UUID id;
+
+    @Convert(converter = Converters.ChannelColumn.class)
+    @Column(nullable = false)
+    public Channel type;
+
+    @Column(nullable = false)
+    public String receiver;
+
+    public String subject;
+    public String title;
+
+    @Column(nullable = false)
+    public String message;
+
+    public String html;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    public Map<String, String> data;
+
+    @Convert(converter = Converters.StatusColumn.class)
+    @Column(nullable = false)
+    public NotificationStatus status;
+
+    public int retries;
+
+    @Column(name = "user_id")
+    public String userId;
+
+    @Column(name = "template_code")
+    public String templateCode;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "template_variables")
+    public Map<String, Object> templateVariables;
+
+    @Column(name = "request_id")
+    public String requestId;
+
+    @Column(name = "last_error")
+    public String lastError;
+
+    @Column(name = "provider_message_id")
+    public String providerMessageId;
+
+    @Column(name = "correlation_id", nullable = false)
+    public String correlationId;
+
+    @Column(name = "published_at")
+    public OffsetDateTime publishedAt;
+
+    @Column(name = "sent_at")
+    public OffsetDateTime sentAt;
+
+    @Column(name = "created_at", nullable = false)
+    public OffsetDateTime createdAt;
+
+    @Column(name = "updated_at", nullable = false)
+    public OffsetDateTime updatedAt;
+
+    /** The job a worker needs to deliver this notification. */
+    public DeliveryJob toJob() {
+        return new DeliveryJob(id, type, receiver, subject, title, message, html, data, correlationId);
+    }
+}

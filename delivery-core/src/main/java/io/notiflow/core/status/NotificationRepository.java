@@ -1,0 +1,72 @@
+package io.notiflow.core.status;
+
+import io.notiflow.core.job.Channel;
+import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Page;
+import io.quarkus.panache.common.Sort;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import org.hibernate.LockOptions;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Queries on {@code notifications}; callers own the transactions. */
+@ApplicationScoped
+public class NotificationRepository implements PanacheRepositoryBase<Notification, UUID> {
+
+    public Optional<Notification> findByRequestId(String requestId) {
+        return find("requestId", requestId).firstResultOptional();
+    }
+
+    public Optional<NotificationStatus> statusOf(UUID id) {
+        return getEntityManager()
+                .createQuery("select n.status from Notification n where n.id = :id", NotificationStatus.class)
+                .setParameter("id", id)
+                .getResultStream()
+                .findFirst();
+    }
+
+    /** Newest first, optionally filtered. */
+    public List<Notification> list(NotificationStatus status, Channel type, int limit) {
+        StringBuilder query = new StringBuilder("1 = 1");
+        Map<String, Object> params = new HashMap<>();
+        if (status != null) {
+            query.append(" and status = :status");
+            params.put("status", status);
+        }
+        if (type != null) {
+            query.append(" and type = :type");
+            params.put("type", type);
+        }
+        return find(query.toString(), Sort.descending("createdAt").and("id", Sort.Direction.Descending), params)
+                .page(Page.ofSize(limit))
+                .list();
+    }
+
+    /**
+     * The outbox: rows the broker has not confirmed yet, oldest first, locked so that several api-service
+     * instances never publish the same row at the same time.
+     */
+    public List<Notification> lockUnpublished(int limit) {
+        return getEntityManager()
+                .createQuery("from Notification n where n.publishedAt is null order by n.createdAt",
+                        Notification.class)
+                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
+                .setHint("jakarta.persistence.lock.timeout", LockOptions.SKIP_LOCKED)
+                .setMaxResults(limit)
+                .getResultList();
+    }
+
+    public void markPublished(List<UUID> ids, OffsetDateTime at) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        update("publishedAt = ?1 where id in ?2", at, new ArrayList<>(ids));
+    }
+}

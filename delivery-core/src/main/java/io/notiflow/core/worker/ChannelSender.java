@@ -1,0 +1,19 @@
+package io.notiflow.core.worker;
+
+import io.notiflow.core.job.Channel;
+import io.notiflow.core.job.DeliveryJob;
+
+/**
+ * What a channel module implements: send one message over its provider, nothing else. Retries, the circuit
+ * breaker, dead-lettering and status rows are the engine's ({@link DeliveryWorker}).
+ * <p>
+ * Provider errors are mapped to {@link PermanentDeliveryException} (no retry can fix them) or
+ * {@link TransientDeliveryException}; any other exception counts as transient.
+ */
+public interface ChannelSender {
+
+    Channel channel();
+
+    /** Sends the job's message and returns the provider's message id (may be null when it gives none). */
+    String send(DeliveryJob job);
+}

@@ -1,0 +1,204 @@
+package io.notiflow.core.worker;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.notiflow.core.correlation.Correlation;
+import io.notiflow.core.job.Channel;
+import io.notiflow.core.job.DeliveryJob;
+import io.notiflow.core.job.JobCodec;
+import io.notiflow.core.job.JobHeaders;
+import io.notiflow.core.rabbit.JobPublisher;
+import io.notiflow.core.status.AttemptOutcome;
+import io.notiflow.core.status.NotificationStatus;
+import io.notiflow.core.status.StatusRecorder;
+import io.notiflow.core.status.StatusRecorder.Attempt;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.control.ActivateRequestContext;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Handles one job taken off a work queue, for any channel: skip redeliveries of settled rows, call the sender
+ * through {@link GuardedSender}, then record the attempt and route the job (done, next ladder step, or DLQ).
+ * <p>
+ * Ordering: the status row is written first, then the job is published onward with a confirm, and only
+ * then does the caller ack the original. A crash anywhere before the ack redelivers the job; the worst case
+ * is one repeated send, never a lost job.
+ */
+@ApplicationScoped
+public class DeliveryProcessor {
+
+    private static final Logger LOG = Logger.getLogger(DeliveryProcessor.class);
+
+    private final JobCodec codec;
+    private final JobPublisher jobs;
+    private final StatusRecorder status;
+    private final GuardedSender guarded;
+    private final MeterRegistry metrics;
+
+    public DeliveryProcessor(JobCodec codec, JobPublisher jobs, StatusRecorder status, GuardedSender guarded,
+                             MeterRegistry metrics) {
+        this.codec = codec;
+        this.jobs = jobs;
+        this.status = status;
+        this.guarded = guarded;
+        this.metrics = metrics;
+    }
+
+    /**
+     * Processes one delivery. Returns normally when the job has been settled (sent, skipped, on the ladder or
+     * in the DLQ) and may be acked; throws when it must be redelivered (database or broker unreachable).
+     */
+    @ActivateRequestContext
+    public void process(ChannelSender sender, RetryPolicy policy, byte[] body, Map<String, Object> rawHeaders) {
+        Channel channel = sender.channel();
+        Map<String, Object> headers = rawHeaders == null ? new HashMap<>() : new HashMap<>(rawHeaders);
+        DeliveryJob job;
+        try {
+            job = codec.decode(body);
+        } catch (IOException e) {
+            LOG.errorf("unreadable job parked in %s: %s", channel.key(), e.getMessage());
+            parkUnprocessable(channel, body, headers, "malformed-job", e.getMessage());
+            return;
+        }
+        try (Correlation.Scope ignored = Correlation.inScope(job.correlationId())) {
+            Optional<NotificationStatus> current = status.currentStatus(job.notificationId());
+            if (current.isEmpty()) {
+                LOG.errorf("job for unknown notification %s parked in the DLQ", job.notificationId());
+                parkUnprocessable(channel, body, headers, "unknown-notification",
+                        "no notifications row with id " + job.notificationId());
+                return;
+            }
+            if (current.get().isSettled()) {
+                LOG.infof("notification %s is already %s; redelivered job acknowledged without sending",
+                        job.notificationId(), current.get().key());
+                count(channel, "duplicate-skipped");
+                return;
+            }
+            int failedBefore = attemptsSoFar(headers, current.get());
+            deliver(sender, policy, job, body, headers, failedBefore);
+        }
+    }
+
+    private void deliver(ChannelSender sender, RetryPolicy policy, DeliveryJob job, byte[] body,
+                         Map<String, Object> headers, int failedBefore) {
+        Channel channel = sender.channel();
+        int attemptNumber = failedBefore + 1;
+        long started = System.nanoTime();
+        try {
+            String providerId = guarded.send(sender, job);
+            long millis = elapsedMillis(started);
+            status.sent(new Attempt(job.notificationId(), attemptNumber, AttemptOutcome.SENT, null, null, millis),
+                    providerId);
+            record(channel, "sent", millis);
+            LOG.infof("notification %s sent over %s on attempt %d (%d ms, provider id %s)", job.notificationId(),
+                    channel.key(), attemptNumber, millis, providerId);
+        } catch (CircuitBreakerOpenException e) {
+            // The provider is known to be down: wait on the ladder without spending a retry.
+            int step = policy.nextStep(Math.max(failedBefore, 1), Optional.empty()).orElse(policy.maxRetries());
+            status.deferred(new Attempt(job.notificationId(), attemptNumber, AttemptOutcome.DEFERRED,
+                    "circuit-open", "provider circuit breaker is open; waiting on retry step " + step, 0));
+            jobs.publishRetry(channel, step, body, headers, failedBefore);
+            count(channel, "deferred");
+            LOG.warnf("notification %s deferred to retry step %d: %s circuit open", job.notificationId(), step,
+                    channel.key());
+        } catch (RuntimeException e) {
+            // A timed-out call was interrupted; the interrupt must not leak into the status write.
+            Thread.interrupted();
+            long millis = elapsedMillis(started);
+            Failure failure = Failure.of(e);
+            Attempt attempt = new Attempt(job.notificationId(), attemptNumber,
+                    failure.permanent() ? AttemptOutcome.PERMANENT : AttemptOutcome.TRANSIENT,
+                    failure.errorClass(), failure.message(), millis);
+            Optional<Integer> step = failure.permanent() ? Optional.empty()
+                    : policy.nextStep(attemptNumber, failure.retryAfter());
+            if (step.isPresent()) {
+                status.retrying(attempt, attemptNumber);
+                jobs.publishRetry(channel, step.get(), body, headers, attemptNumber);
+                record(channel, "retrying", millis);
+                LOG.warnf("notification %s attempt %d failed (%s: %s); retry step %d in %s", job.notificationId(),
+                        attemptNumber, failure.errorClass(), failure.message(), step.get(),
+                        policy.delays().get(step.get() - 1));
+            } else {
+                status.failed(attempt);
+                park(channel, body, headers, failure, attemptNumber);
+                record(channel, "failed", millis);
+                LOG.errorf("notification %s failed %s after %d attempt(s) (%s: %s); parked in %s",
+                        job.notificationId(), failure.permanent() ? "permanently" : "for good", attemptNumber,
+                        failure.errorClass(), failure.message(), channel.key() + " DLQ");
+            }
+        }
+    }
+
+    /**
+     * Failed attempts so far, from the job's header. A job that comes back from the DLQ (replayed in the
+     * management console, reason headers still on it) to a failed row starts with a fresh budget.
+     */
+    private static int attemptsSoFar(Map<String, Object> headers, NotificationStatus current) {
+        if (current == NotificationStatus.FAILED && headers.containsKey(JobHeaders.ERROR_CLASS)) {
+            headers.keySet().removeIf(h -> h.equals(JobHeaders.ERROR_CLASS) || h.equals(JobHeaders.ERROR_MESSAGE)
+                    || h.equals(JobHeaders.FAILURE_KIND) || h.equals(JobHeaders.LAST_ATTEMPT_AT));
+            LOG.info("job replayed from the dead-letter queue; attempt budget reset");
+            return 0;
+        }
+        Object value = headers.get(JobHeaders.ATTEMPTS);
+        return value instanceof Number n ? n.intValue() : 0;
+    }
+
+    private void park(Channel channel, byte[] body, Map<String, Object> headers, Failure failure, int attempts) {
+        Map<String, Object> reason = new HashMap<>(headers);
+        reason.put(JobHeaders.ERROR_CLASS, failure.errorClass());
+        reason.put(JobHeaders.ERROR_MESSAGE, String.valueOf(failure.message()));
+        reason.put(JobHeaders.FAILURE_KIND, failure.permanent() ? "permanent" : "retries-exhausted");
+        reason.put(JobHeaders.ATTEMPTS, attempts);
+        reason.put(JobHeaders.LAST_ATTEMPT_AT, Instant.now().toString());
+        jobs.publishDeadLetter(channel, body, reason);
+    }
+
+    private void parkUnprocessable(Channel channel, byte[] body, Map<String, Object> headers, String errorClass,
+                                   String message) {
+        park(channel, body, headers, new Failure(true, errorClass, message, Optional.empty()),
+                headers.get(JobHeaders.ATTEMPTS) instanceof Number n ? n.intValue() : 0);
+        count(channel, "unprocessable");
+    }
+
+    private void record(Channel channel, String outcome, long millis) {
+        count(channel, outcome);
+        Timer.builder("notiflow.delivery.attempt").description("Time spent in one provider call")
+                .tags("channel", channel.key(), "outcome", outcome)
+                .register(metrics).record(Duration.ofMillis(millis));
+    }
+
+    private void count(Channel channel, String outcome) {
+        metrics.counter("notiflow.deliveries", "channel", channel.key(), "outcome", outcome).increment();
+    }
+
+    private static long elapsedMillis(long startedNanos) {
+        return (System.nanoTime() - startedNanos) / 1_000_000;
+    }
+
+    /** A sender's exception, classified. Unclassified exceptions and timeouts are transient. */
+    record Failure(boolean permanent, String errorClass, String message, Optional<Duration> retryAfter) {
+        static Failure of(RuntimeException e) {
+            if (e instanceof TransientDeliveryException t) {
+                return new Failure(false, t.errorClass(), t.getMessage(), t.retryAfter());
+            }
+            if (e instanceof DeliveryException d) {
+                return new Failure(d.isPermanent(), d.errorClass(), d.getMessage(), Optional.empty());
+            }
+            if (e instanceof TimeoutException) {
+                return new Failure(false, "timeout", "provider call timed out", Optional.empty());
+            }
+            return new Failure(false, e.getClass().getSimpleName(), String.valueOf(e.getMessage()),
+                    Optional.empty());
+        }
+    }
+}
