@@ -1,8 +1,5 @@
 package io.notiflow.api.rest;
 
-import com.fasterxml.jackson.core.JsonParseException;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import io.notiflow.api.service.InvalidRequestException;
 import jakarta.persistence.PersistenceException;
 import jakarta.ws.rs.NotSupportedException;
@@ -14,7 +11,6 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import java.sql.SQLException;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /** Turns every failure into a JSON answer: bad input is a 4xx naming the field, never a 500. */
 public class ErrorMappers {
@@ -24,27 +20,6 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public Response invalid(InvalidRequestException e) {
         return json(Response.Status.BAD_REQUEST, ErrorBodies.invalid(e.fields()));
-    }
-
-    @ServerExceptionMapper
-    public Response unreadableJson(JsonParseException e) {
-        return json(Response.Status.BAD_REQUEST, ErrorBodies.invalid(Map.of("body",
-                "is not valid JSON: " + e.getOriginalMessage())));
-    }
-
-    @ServerExceptionMapper
-    public Response wrongJsonShape(JsonMappingException e) {
-        String field = e.getPath().stream()
-                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-                .collect(Collectors.joining("."));
-        return json(Response.Status.BAD_REQUEST, ErrorBodies.invalid(Map.of(field.isEmpty() ? "body" : field,
-                "has the wrong JSON type: " + firstLine(e.getOriginalMessage()))));
-    }
-
-    @ServerExceptionMapper
-    public Response otherJson(JsonProcessingException e) {
-        return json(Response.Status.BAD_REQUEST, ErrorBodies.invalid(Map.of("body",
-                "cannot be read: " + firstLine(e.getOriginalMessage()))));
     }
 
     @ServerExceptionMapper
@@ -78,13 +53,5 @@ public class ErrorMappers {
 
     private static Response json(Response.Status status, Object body) {
         return Response.status(status).type(MediaType.APPLICATION_JSON).entity(body).build();
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "";
-        }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
     }
 }

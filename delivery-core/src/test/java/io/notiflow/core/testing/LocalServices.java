@@ -56,7 +56,8 @@ public final class LocalServices {
     }
 
     private static void management(String method, String path, String body, boolean notFoundOk) {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
         HttpRequest request = HttpRequest.newBuilder(
                         URI.create("http://" + RABBIT_HOST + ":" + RABBIT_MANAGEMENT_PORT + path))
                 .header("Authorization", "Basic " + Base64.getEncoder()

@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * Gives a Quarkus test suite a fresh database and virtual host of its own on the local servers.
- * Init args: {@code database} and {@code vhost}.
+ * Init args: {@code database} and {@code vhost}. The broker port is left to the service's default (5672) so
+ * that a test profile can route it through a {@link TcpProxy}.
  */
 public class LocalServicesResource implements QuarkusTestResourceLifecycleManager {
 
@@ -27,7 +28,6 @@ public class LocalServicesResource implements QuarkusTestResourceLifecycleManage
                 "quarkus.datasource.jdbc.url", LocalServices.jdbcUrl(database),
                 "quarkus.datasource.username", LocalServices.PG_USER,
                 "rabbitmq.host", LocalServices.RABBIT_HOST,
-                "rabbitmq.port", String.valueOf(LocalServices.RABBIT_PORT),
                 "rabbitmq.virtual-host", vhost);
     }
 

@@ -1,0 +1,154 @@
+package io.notiflow.api;
+
+import io.notiflow.core.job.JobHeaders;
+import io.notiflow.core.status.Notification;
+import io.notiflow.core.status.NotificationStatus;
+import io.notiflow.core.testing.BrokerProbe;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import static io.notiflow.api.ApiTestSupport.api;
+import static io.notiflow.api.ApiTestSupport.row;
+import static io.notiflow.api.ApiTestSupport.rowCount;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.notNullValue;
+
+@QuarkusTest
+class NotifyApiTest {
+
+    private static final String UUID_PATTERN = "[0-9a-f-]{36}";
+
+    @Test
+    void acceptsAnEmailStoresItAndQueuesAJobWithTheCorrelationId() throws Exception {
+        String id = api().header("X-Correlation-Id", "corr-email-1")
+                .body("""
+                        {"type":"email","to":"ada@example.com","subject":"Welcome!","message":"Hello","html":"<p>Hello</p>"}""")
+                .post("/api/notify")
+                .then().statusCode(202)
+                .header("X-Correlation-Id", "corr-email-1")
+                .body("status", equalTo("queued"))
+                .body("messageId", matchesPattern(UUID_PATTERN))
+                .extract().path("messageId");
+
+        Notification stored = row(id).orElseThrow();
+        assertThat(stored.status).isEqualTo(NotificationStatus.QUEUED);
+        assertThat(stored.receiver).isEqualTo("ada@example.com");
+        assertThat(stored.subject).isEqualTo("Welcome!");
+        assertThat(stored.html).isEqualTo("<p>Hello</p>");
+        assertThat(stored.correlationId).isEqualTo("corr-email-1");
+
+        List<BrokerProbe.Taken> jobs = awaitJobs("notifications.email", id, 1);
+        assertThat(jobs.get(0).headers()).containsEntry(JobHeaders.CORRELATION_ID, "corr-email-1");
+        assertThat(jobs.get(0).body()).contains("\"receiver\":\"ada@example.com\"").contains("\"channel\":\"EMAIL\"");
+        await().atMost(Duration.ofSeconds(10)).until(() -> row(id).orElseThrow().publishedAt != null);
+    }
+
+    @Test
+    void acceptsEveryTypeAndQueuesEachOnItsOwnWorkQueue() throws Exception {
+        String sms = accept("""
+                {"type":"sms","to":"+14155550100","message":"Your code is 1234"}""");
+        String push = accept("""
+                {"type":"push","to":"fcm-token-0123456789abcdef:APA91b","title":"Hi","message":"Ping","data":{"k":"v"}}""");
+        String inappUser = accept("""
+                {"type":"inapp","to":"u-42","title":"Hi","message":"Hello in app"}""");
+        String inappRoom = accept("""
+                {"type":"inapp","room":"team-7","message":"Hello room"}""");
+        String inappAll = accept("""
+                {"type":"inapp","broadcast":true,"message":"Hello everyone"}""");
+
+        awaitJobs("notifications.sms", sms, 1);
+        awaitJobs("notifications.push", push, 1);
+        assertThat(row(inappRoom).orElseThrow().receiver).isEqualTo("room:team-7");
+        assertThat(row(inappAll).orElseThrow().receiver).isEqualTo("broadcast");
+        assertThat(row(push).orElseThrow().data).containsEntry("k", "v");
+        await().atMost(Duration.ofSeconds(10)).until(() -> List.of(inappUser, inappRoom, inappAll).stream()
+                .allMatch(id -> row(id).orElseThrow().publishedAt != null));
+    }
+
+    @Test
+    void idempotencyKeyHeaderReturnsTheFirstAnswerAndQueuesNothingNew() throws Exception {
+        String key = "order-" + UUID.randomUUID();
+        String body = """
+                {"type":"sms","to":"+14155550101","message":"Once only"}""";
+        String first = api().header("Idempotency-Key", key).body(body).post("/api/notify")
+                .then().statusCode(202).extract().path("messageId");
+        long rows = rowCount();
+        String second = api().header("Idempotency-Key", key).body(body).post("/api/notify")
+                .then().statusCode(202).body("status", equalTo("queued")).extract().path("messageId");
+
+        assertThat(second).isEqualTo(first);
+        assertThat(rowCount()).isEqualTo(rows);
+        awaitJobs("notifications.sms", first, 1);
+        Thread.sleep(1500); // one relay sweep: a second job would have appeared by now
+        try (BrokerProbe probe = new BrokerProbe(ApiTestSupport.VHOST)) {
+            assertThat(probe.drain("notifications.sms")).noneMatch(m -> first.equals(m.properties().getMessageId()));
+        }
+    }
+
+    @Test
+    void requestIdFieldIsAnIdempotencyKeyToo() {
+        String requestId = "req-" + UUID.randomUUID();
+        String body = """
+                {"type":"email","to":"bob@example.com","subject":"S","message":"M","request_id":"%s"}"""
+                .formatted(requestId);
+        String first = api().body(body).post("/api/notify").then().statusCode(202).extract().path("messageId");
+        String second = api().body(body).post("/api/notify").then().statusCode(202).extract().path("messageId");
+        assertThat(second).isEqualTo(first);
+        assertThat(row(first).orElseThrow().requestId).isEqualTo(requestId);
+
+        api().header("Idempotency-Key", "another-key").body(body).post("/api/notify")
+                .then().statusCode(400).body("fields", hasKey("request_id"));
+    }
+
+    @Test
+    void missingOrWrongApiKeyIsRefusedWith401() {
+        String body = """
+                {"type":"sms","to":"+14155550100","message":"x"}""";
+        RestAssured.given().contentType(ContentType.JSON).body(body).post("/api/notify")
+                .then().statusCode(401).body("error", notNullValue());
+        RestAssured.given().header("X-API-Key", "not-a-key").contentType(ContentType.JSON).body(body)
+                .post("/api/notify").then().statusCode(401);
+        RestAssured.given().header("X-API-Key", "nope").get("/api/notifications").then().statusCode(401);
+        RestAssured.given().header("X-API-Key", "second-test-key").contentType(ContentType.JSON).body(body)
+                .post("/api/notify").then().statusCode(202);
+    }
+
+    private static String accept(String body) {
+        return api().body(body).post("/api/notify").then().statusCode(202).extract().path("messageId");
+    }
+
+    /** Waits for {@code count} jobs of notification {@code id} on {@code queue}, taking them off it. */
+    static List<BrokerProbe.Taken> awaitJobs(String queue, String id, int count) throws Exception {
+        List<BrokerProbe.Taken> found = new ArrayList<>();
+        try (BrokerProbe probe = new BrokerProbe(ApiTestSupport.VHOST)) {
+            await().atMost(Duration.ofSeconds(15)).until(() -> {
+                probe.drain(queue).stream().filter(m -> id.equals(m.properties().getMessageId()))
+                        .forEach(found::add);
+                return found.size() >= count;
+            });
+        }
+        return found;
+    }
+
+    /** Waits until one job of each notification in {@code ids} has arrived on {@code queue}, taking them off it. */
+    static void awaitOneJobEach(String queue, List<String> ids) throws Exception {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        try (BrokerProbe probe = new BrokerProbe(ApiTestSupport.VHOST)) {
+            await().atMost(Duration.ofSeconds(15)).until(() -> {
+                probe.drain(queue).forEach(m -> seen.add(m.properties().getMessageId()));
+                return seen.containsAll(ids);
+            });
+        }
+    }
+}
