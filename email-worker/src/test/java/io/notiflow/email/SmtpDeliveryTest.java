@@ -1,0 +1,224 @@
+package io.notiflow.email;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.notiflow.core.job.Channel;
+import io.notiflow.core.job.JobHeaders;
+import io.notiflow.core.rabbit.Topology;
+import io.notiflow.core.status.AttemptOutcome;
+import io.notiflow.core.status.DeliveryAttempt;
+import io.notiflow.core.status.Notification;
+import io.notiflow.core.status.NotificationStatus;
+import io.notiflow.core.testing.BrokerProbe;
+import io.notiflow.core.worker.DeliveryWorker;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import jakarta.inject.Inject;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The email worker end to end: a queued job, the real broker and database, and an SMTP server in-process. */
+@QuarkusTest
+class SmtpDeliveryTest {
+
+    private static final Duration PROCESSING = Duration.ofSeconds(30);
+    private static final String DLQ = Topology.deadLetterQueue(Channel.EMAIL);
+
+    @InjectSmtpServer
+    TestSmtpServer smtp;
+
+    @Inject
+    TestNotifications notifications;
+
+    @Inject
+    DeliveryWorker worker;
+
+    @Inject
+    CircuitBreakerMaintenance breakers;
+
+    @Inject
+    MeterRegistry metrics;
+
+    private BrokerProbe broker;
+
+    @BeforeEach
+    void startFromAHealthyProvider() {
+        smtp.up();
+        // Failures of one test must not open the provider circuit for the next.
+        breakers.resetAll();
+        await().atMost(PROCESSING).until(worker::isConsuming);
+        broker = new BrokerProbe(EmailWorkerTestResources.VHOST);
+    }
+
+    @AfterEach
+    void closeProbe() {
+        smtp.up();
+        broker.close();
+    }
+
+    @Test
+    void deliversPlainTextAndHtmlEmailThroughSmtp() throws Exception {
+        String to = TestNotifications.uniqueAddress();
+        Notification queued = notifications.queue(to, "Welcome!", "Hello Ada", "<p>Hello <b>Ada</b></p>");
+
+        Notification sent = awaitStatus(queued.id, NotificationStatus.SENT);
+
+        List<MimeMessage> received = smtp.receivedFor(to);
+        assertThat(received).hasSize(1);
+        MimeMessage mail = received.get(0);
+        assertThat(mail.getSubject()).isEqualTo("Welcome!");
+        assertThat(mail.getFrom()[0].toString()).isEqualTo("notifications@localhost");
+        assertThat(mail.getMessageID()).isEqualTo("<" + queued.id + "@notiflow>");
+        assertThat(mail.getContent()).isInstanceOf(MimeMultipart.class);
+        String parts = partsOf((MimeMultipart) mail.getContent());
+        assertThat(parts).contains("Hello Ada").contains("<p>Hello <b>Ada</b></p>");
+
+        assertThat(sent.sentAt).isNotNull();
+        assertThat(sent.providerMessageId).isEqualTo("<" + queued.id + "@notiflow>");
+        assertThat(sent.retries).isZero();
+        assertThat(sent.lastError).isNull();
+        List<DeliveryAttempt> attempts = notifications.attempts(queued.id);
+        assertThat(attempts).singleElement().satisfies(a -> {
+            assertThat(a.attemptNumber).isEqualTo(1);
+            assertThat(a.outcome).isEqualTo(AttemptOutcome.SENT);
+            assertThat(a.errorClass).isNull();
+        });
+    }
+
+    @Test
+    void retriesThenDeadLettersWhenSmtpIsDown() throws Exception {
+        smtp.down();
+        Instant before = Instant.now();
+        Notification queued = notifications.queue(TestNotifications.uniqueAddress());
+
+        Notification failed = awaitStatus(queued.id, NotificationStatus.FAILED);
+
+        assertThat(failed.retries).isEqualTo(3);
+        assertThat(failed.sentAt).isNull();
+        assertThat(failed.lastError).startsWith("smtp-connect");
+        List<DeliveryAttempt> attempts = notifications.attempts(queued.id);
+        assertThat(attempts).extracting(a -> a.attemptNumber).containsExactly(1, 2, 3, 4);
+        assertThat(attempts).allSatisfy(a -> {
+            assertThat(a.outcome).isEqualTo(AttemptOutcome.TRANSIENT);
+            assertThat(a.errorClass).isEqualTo("smtp-connect");
+        });
+
+        BrokerProbe.Taken parked = awaitDeadLetter(queued.id);
+        assertThat(parked.headers())
+                .containsEntry(JobHeaders.ERROR_CLASS, "smtp-connect")
+                .containsEntry(JobHeaders.FAILURE_KIND, "retries-exhausted")
+                .containsEntry(JobHeaders.ATTEMPTS, "4")
+                .containsEntry(JobHeaders.CORRELATION_ID, queued.correlationId)
+                .containsKey(JobHeaders.ERROR_MESSAGE);
+        assertThat(parked.headers().get(JobHeaders.ERROR_MESSAGE)).containsIgnoringCase("refused");
+        assertThat(Instant.parse(parked.headers().get(JobHeaders.LAST_ATTEMPT_AT))).isAfter(before);
+        assertThat(parked.body()).contains(queued.id.toString());
+    }
+
+    @Test
+    void permanentSmtpRejectionGoesStraightToDeadLetterQueue() throws Exception {
+        smtp.rejectingRecipients();
+        Notification queued = notifications.queue(TestNotifications.uniqueAddress());
+
+        Notification failed = awaitStatus(queued.id, NotificationStatus.FAILED);
+
+        assertThat(failed.retries).isZero();
+        assertThat(failed.lastError).startsWith("smtp-550");
+        assertThat(notifications.attempts(queued.id)).singleElement().satisfies(a -> {
+            assertThat(a.attemptNumber).isEqualTo(1);
+            assertThat(a.outcome).isEqualTo(AttemptOutcome.PERMANENT);
+            assertThat(a.errorClass).isEqualTo("smtp-550");
+            assertThat(a.errorMessage).contains("mailbox unavailable");
+        });
+
+        BrokerProbe.Taken parked = awaitDeadLetter(queued.id);
+        assertThat(parked.headers())
+                .containsEntry(JobHeaders.ERROR_CLASS, "smtp-550")
+                .containsEntry(JobHeaders.FAILURE_KIND, "permanent")
+                .containsEntry(JobHeaders.ATTEMPTS, "1")
+                .containsKey(JobHeaders.LAST_ATTEMPT_AT);
+    }
+
+    @Test
+    void transientFailureThenSuccessOnALaterAttempt() {
+        smtp.down();
+        String to = TestNotifications.uniqueAddress();
+        Notification queued = notifications.queue(to);
+
+        await().atMost(PROCESSING).until(() -> !notifications.attempts(queued.id).isEmpty());
+        smtp.up(); // back before the first ladder step (2 s in tests) returns the job
+
+        Notification sent = awaitStatus(queued.id, NotificationStatus.SENT);
+
+        assertThat(sent.retries).isEqualTo(1);
+        assertThat(sent.lastError).isNull();
+        assertThat(notifications.attempts(queued.id)).extracting(a -> a.outcome)
+                .containsExactly(AttemptOutcome.TRANSIENT, AttemptOutcome.SENT);
+        assertThat(smtp.receivedFor(to)).hasSize(1);
+    }
+
+    @Test
+    void redeliveredJobForSentRowSendsNothing() throws IOException {
+        String to = TestNotifications.uniqueAddress();
+        Notification queued = notifications.queue(to);
+        Notification sent = awaitStatus(queued.id, NotificationStatus.SENT);
+        await().atMost(PROCESSING).until(() -> smtp.receivedFor(to).size() == 1);
+        double skippedBefore = duplicatesSkipped();
+
+        notifications.publish(queued);
+
+        await().atMost(PROCESSING).until(() -> duplicatesSkipped() > skippedBefore);
+        await().atMost(PROCESSING).until(() -> broker.messageCount(Topology.workQueue(Channel.EMAIL)) == 0);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                .until(() -> smtp.receivedFor(to).size() == 1);
+        Notification after = notifications.row(queued.id);
+        assertThat(after.status).isEqualTo(NotificationStatus.SENT);
+        assertThat(after.updatedAt).isEqualTo(sent.updatedAt);
+        assertThat(after.sentAt).isEqualTo(sent.sentAt);
+        assertThat(notifications.attempts(queued.id)).hasSize(1);
+    }
+
+    private Notification awaitStatus(UUID id, NotificationStatus status) {
+        return await().atMost(PROCESSING).until(() -> notifications.row(id), row -> row.status == status);
+    }
+
+    /** Drains the DLQ until the job of {@code id} shows up; other tests' leftovers are dropped on the way. */
+    private BrokerProbe.Taken awaitDeadLetter(UUID id) {
+        List<BrokerProbe.Taken> seen = new ArrayList<>();
+        Optional<BrokerProbe.Taken> parked = await().atMost(PROCESSING).until(() -> {
+            seen.addAll(broker.drain(DLQ));
+            return seen.stream().filter(t -> id.toString().equals(t.headers().get(JobHeaders.NOTIFICATION_ID)))
+                    .findFirst();
+        }, Optional::isPresent);
+        return parked.orElseThrow();
+    }
+
+    private double duplicatesSkipped() {
+        Counter counter = metrics.find("notiflow.deliveries")
+                .tags("channel", "email", "outcome", "duplicate-skipped").counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    private static String partsOf(MimeMultipart multipart) throws Exception {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < multipart.getCount(); i++) {
+            Object content = multipart.getBodyPart(i).getContent();
+            text.append(content instanceof MimeMultipart nested ? partsOf(nested) : String.valueOf(content));
+        }
+        return text.toString();
+    }
+}
