@@ -8,8 +8,10 @@ import com.rabbitmq.client.impl.recovery.RecordedExchange;
 import com.rabbitmq.client.impl.recovery.RecordedQueue;
 import com.rabbitmq.client.impl.recovery.TopologyRecoveryFilter;
 import io.quarkus.runtime.ShutdownEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -104,10 +106,11 @@ public class BrokerConnection {
     }
 
     public String describe() {
-        return settings.host() + ":" + settings.port() + settings.virtualHost();
+        return settings.host() + ":" + settings.port() + " vhost " + settings.virtualHost();
     }
 
-    void close(@Observes ShutdownEvent event) {
+    /** Runs after the worker and the relay have stopped (they observe shutdown at the default priority). */
+    void close(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER) ShutdownEvent event) {
         Connection current = connection;
         if (current != null && current.isOpen()) {
             try {

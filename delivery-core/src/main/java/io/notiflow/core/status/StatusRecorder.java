@@ -43,6 +43,18 @@ public class StatusRecorder {
                 NotificationStatus.SENT, providerMessageId, now, attempt.notificationId());
     }
 
+    /**
+     * The attempt succeeded but only handed the job on to a hop that settles the status itself
+     * ({@code ChannelSender#settlesStatusItself}); a row that was retrying is queued again, waiting for that hop.
+     */
+    @Transactional
+    public void handedOn(Attempt attempt) {
+        OffsetDateTime now = now();
+        log(attempt, now);
+        notifications.update("status = ?1, lastError = null, updatedAt = ?2 where id = ?3 and status = ?4",
+                NotificationStatus.QUEUED, now, attempt.notificationId(), NotificationStatus.RETRYING);
+    }
+
     /** Failed transiently and was put on the ladder; {@code retries} is the new retry count. */
     @Transactional
     public void retrying(Attempt attempt, int retries) {

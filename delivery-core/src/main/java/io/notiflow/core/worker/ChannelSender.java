@@ -16,4 +16,13 @@ public interface ChannelSender {
 
     /** Sends the job's message and returns the provider's message id (may be null when it gives none). */
     String send(DeliveryJob job);
+
+    /**
+     * True when a successful {@link #send} only hands the job on to a further hop that settles the notification's
+     * status itself (the in-app gateway marks a row sent once a socket took it, which may be much later). The
+     * engine then records the attempt but does not mark the row sent.
+     */
+    default boolean settlesStatusItself() {
+        return false;
+    }
 }

@@ -96,8 +96,15 @@ public class DeliveryProcessor {
         try {
             String providerId = guarded.send(sender, job);
             long millis = elapsedMillis(started);
-            status.sent(new Attempt(job.notificationId(), attemptNumber, AttemptOutcome.SENT, null, null, millis),
-                    providerId);
+            Attempt attempt = new Attempt(job.notificationId(), attemptNumber, AttemptOutcome.SENT, null, null, millis);
+            if (sender.settlesStatusItself()) {
+                status.handedOn(attempt);
+                record(channel, "handed-on", millis);
+                LOG.infof("notification %s handed on over %s on attempt %d (%d ms); its status is settled there",
+                        job.notificationId(), channel.key(), attemptNumber, millis);
+                return;
+            }
+            status.sent(attempt, providerId);
             record(channel, "sent", millis);
             LOG.infof("notification %s sent over %s on attempt %d (%d ms, provider id %s)", job.notificationId(),
                     channel.key(), attemptNumber, millis, providerId);

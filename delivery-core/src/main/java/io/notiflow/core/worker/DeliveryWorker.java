@@ -44,7 +44,6 @@ public class DeliveryWorker {
     private volatile com.rabbitmq.client.Channel consumerChannel;
     private volatile String consumerTag;
     private ExecutorService deliveries;
-    private Thread starter;
 
     public DeliveryWorker(Instance<ChannelSender> senders, BrokerConnection broker, DeliveryProcessor processor,
                           WorkerSettings settings, Config config) {
@@ -68,7 +67,12 @@ public class DeliveryWorker {
             return t;
         });
         running = true;
-        starter = new Thread(() -> connectAndConsume(sender, policy), sender.channel().key() + "-consumer-start");
+        startConsuming(sender, policy);
+    }
+
+    private void startConsuming(ChannelSender sender, RetryPolicy policy) {
+        Thread starter = new Thread(() -> connectAndConsume(sender, policy),
+                sender.channel().key() + "-consumer-start");
         starter.setDaemon(true);
         starter.start();
     }
@@ -85,6 +89,14 @@ public class DeliveryWorker {
                 consumerTag = amqp.basicConsume(Topology.workQueue(channel), false, new JobConsumer(amqp, sender,
                         policy));
                 consumerChannel = amqp;
+                // A channel the broker closes by itself (consumer timeout, a failed ack) is not recovered by the
+                // client, which only recovers lost connections: start consuming again on a new channel.
+                amqp.addShutdownListener(cause -> {
+                    if (running && !cause.isHardError() && !cause.isInitiatedByApplication()) {
+                        LOG.warnf("broker closed the consumer channel (%s); consuming again", cause.getMessage());
+                        startConsuming(sender, policy);
+                    }
+                });
                 LOG.infof("%s worker consuming %s (concurrency %d, retry delays %s) on %s", channel.key(),
                         Topology.workQueue(channel), settings.concurrency(), policy.delays(), broker.describe());
                 return;
