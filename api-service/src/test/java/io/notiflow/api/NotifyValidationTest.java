@@ -38,6 +38,12 @@ class NotifyValidationTest {
             blank message               | message  | {"type":"sms","to":"+14155550100","message":"   "}
             non-E.164 phone             | to       | {"type":"sms","to":"0612345678","message":"m"}
             phone with letters          | to       | {"type":"sms","to":"+1415CALLME","message":"m"}
+            phone without the plus      | to       | {"type":"sms","to":"14155550100","message":"m"}
+            phone too short for the US  | to       | {"type":"sms","to":"+1415555012","message":"m"}
+            phone too long for the US   | to       | {"type":"sms","to":"+141555501234","message":"m"}
+            unknown country code        | to       | {"type":"sms","to":"+9991234567","message":"m"}
+            phone with an extension     | to       | {"type":"sms","to":"+14155550100 ext. 5","message":"m"}
+            plus sign only              | to       | {"type":"sms","to":"+","message":"m"}
             subject on sms              | subject  | {"type":"sms","to":"+14155550100","message":"m","subject":"s"}
             bad device token            | to       | {"type":"push","to":"short","message":"m"}
             device token with spaces    | to       | {"type":"push","to":"abc def ghi jkl mno pqr stu","message":"m"}
@@ -56,6 +62,38 @@ class NotifyValidationTest {
                 .body("error", equalTo("invalid request"))
                 .body("fields", hasKey(field));
         assertThat(rowCount()).as("nothing stored for: " + problem).isEqualTo(rowsBefore);
+    }
+
+    @ParameterizedTest(name = "{0} is stored as {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            +14155550100         | +14155550100
+            +1 (415) 555-0100    | +14155550100
+            +44 20 7946 0958     | +442079460958
+            +49 151 2345 6789    | +4915123456789
+            +33 6.12.34.56.78    | +33612345678
+            """)
+    void storesValidPhoneNumbersInE164Form(String to, String stored) {
+        String id = api().body("{\"type\":\"sms\",\"to\":\"" + to + "\",\"message\":\"m\"}")
+                .post("/api/notify")
+                .then().log().ifValidationFails().statusCode(202)
+                .extract().path("messageId");
+
+        assertThat(ApiTestSupport.row(id).orElseThrow().receiver).isEqualTo(stored);
+    }
+
+    @Test
+    void saysWhatIsWrongWithAPhoneNumber() {
+        api().body("""
+                        {"type":"sms","to":"0612345678","message":"m"}""")
+                .post("/api/notify")
+                .then().statusCode(400)
+                .body("fields.to", containsString("must start with +"));
+        api().body("""
+                        {"type":"sms","to":"+1415555012","message":"m"}""")
+                .post("/api/notify")
+                .then().statusCode(400)
+                .body("fields.to", containsString("not a valid phone number for its country code"));
+        assertThat(rowCount()).isEqualTo(rowsBefore);
     }
 
     @Test

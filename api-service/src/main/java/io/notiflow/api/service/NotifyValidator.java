@@ -1,5 +1,8 @@
 package io.notiflow.api.service;
 
+import com.google.i18n.phonenumbers.NumberParseException;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.Phonenumber;
 import io.notiflow.api.rest.NotifyRequest;
 import io.notiflow.core.job.Channel;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,7 +32,11 @@ public class NotifyValidator {
     private static final Pattern EMAIL = Pattern.compile(
             "^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
                     + "@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}$");
-    private static final Pattern E164 = Pattern.compile("^\\+[1-9][0-9]{6,14}$");
+    /** What an SMS recipient may look like before libphonenumber judges it: + first, no letters, no extension. */
+    private static final Pattern PHONE_INPUT = Pattern.compile("^\\+[0-9 ().\\-]{7,30}$");
+    private static final PhoneNumberUtil PHONE_NUMBERS = PhoneNumberUtil.getInstance();
+    /** With no default region, only numbers with a leading + and country code parse. */
+    private static final String UNKNOWN_REGION = "ZZ";
     /** FCM registration tokens: URL-safe base64 plus ':' separators. */
     private static final Pattern DEVICE_TOKEN = Pattern.compile("^[A-Za-z0-9_:.\\-]{20,4096}$");
     private static final Pattern IDENTIFIER = Pattern.compile("^[A-Za-z0-9._:@\\-]{1,128}$");
@@ -89,10 +96,11 @@ public class NotifyValidator {
     }
 
     private static String sms(NotifyRequest r, Map<String, String> errors) {
+        String receiver = null;
         if (isBlank(r.to())) {
             errors.put("to", "is required: the recipient's phone number in E.164 form, e.g. +14155550100");
-        } else if (!E164.matcher(r.to()).matches()) {
-            errors.put("to", "'" + printable(r.to()) + "' is not an E.164 phone number (e.g. +14155550100)");
+        } else {
+            receiver = phoneNumber(r.to(), errors);
         }
         body(r.message(), MAX_SMS, errors);
         notFor(r.subject(), "subject", "sms", errors);
@@ -100,7 +108,31 @@ public class NotifyValidator {
         notFor(r.title(), "title", "sms", errors);
         notFor(r.data(), "data", "sms", errors);
         notForNonInapp(r, "sms", errors);
-        return r.to();
+        return receiver;
+    }
+
+    /**
+     * An international number (leading +, spaces, dots, dashes and brackets allowed) that libphonenumber knows as
+     * a valid number of its country, returned in E.164 form: "+1 (415) 555-0100" becomes "+14155550100".
+     */
+    private static String phoneNumber(String to, Map<String, String> errors) {
+        String input = to.strip();
+        if (!PHONE_INPUT.matcher(input).matches()) {
+            errors.put("to", "'" + printable(to) + "' is not an international phone number: it must start with +"
+                    + " and the country code, then only digits (e.g. +14155550100)");
+            return null;
+        }
+        try {
+            Phonenumber.PhoneNumber number = PHONE_NUMBERS.parse(input, UNKNOWN_REGION);
+            if (PHONE_NUMBERS.isValidNumber(number)) {
+                return PHONE_NUMBERS.format(number, PhoneNumberUtil.PhoneNumberFormat.E164);
+            }
+        } catch (NumberParseException e) {
+            // reported below, like any other number that is not valid
+        }
+        errors.put("to", "'" + printable(to) + "' is not a valid phone number for its country code"
+                + " (E.164, e.g. +14155550100)");
+        return null;
     }
 
     private static String push(NotifyRequest r, Map<String, String> errors) {
