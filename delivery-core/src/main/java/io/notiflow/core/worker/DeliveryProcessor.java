@@ -111,7 +111,8 @@ public class DeliveryProcessor {
         } catch (CircuitBreakerOpenException e) {
             // The provider is known to be down: wait on the ladder without spending a retry.
             int step = policy.nextStep(Math.max(failedBefore, 1), Optional.empty()).orElse(policy.maxRetries());
-            status.deferred(new Attempt(job.notificationId(), attemptNumber, AttemptOutcome.DEFERRED,
+            // Not an attempt: numbered after the last real one, so attempt numbers stay those of real sends.
+            status.deferred(new Attempt(job.notificationId(), failedBefore, AttemptOutcome.DEFERRED,
                     "circuit-open", "provider circuit breaker is open; waiting on retry step " + step, 0));
             jobs.publishRetry(channel, step, body, headers, failedBefore);
             count(channel, "deferred");
