@@ -1,0 +1,147 @@
+package io.notiflow.inapp.repository;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.Query;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A user's in-app rows in {@code notifications}. Every query is scoped by {@code receiver = :user}, so no path
+ * through here reads or changes another user's rows. Status moves only forward
+ * (queued/retrying → sent → delivered → read); each update names the statuses it may leave. Callers own the
+ * transactions.
+ */
+@ApplicationScoped
+public class InboxRepository {
+
+    /** Personal in-app rows of one user (rooms and broadcasts are live only, see README). */
+    private static final String MINE = "type = 'inapp' and receiver = :user";
+    /** Not read yet, and meant to be shown. */
+    private static final String UNREAD = "read_at is null and status <> 'skipped'";
+    private static final String COLUMNS = "id, title, message, data::text, status, created_at, delivered_at, read_at";
+    private static final TypeReference<Map<String, String>> DATA = new TypeReference<>() {
+    };
+
+    private final EntityManager em;
+    private final ObjectMapper json;
+
+    public InboxRepository(EntityManager em, ObjectMapper json) {
+        this.em = em;
+        this.json = json;
+    }
+
+    /** Unread rows, newest first, at most {@code limit}. */
+    public List<InboxEntry> unread(String user, int limit) {
+        return entries(em.createNativeQuery("select " + COLUMNS + " from notifications where " + MINE + " and "
+                        + UNREAD + " order by created_at desc, id desc")
+                .setParameter("user", user)
+                .setMaxResults(limit));
+    }
+
+    /** One page of every row, newest first. */
+    public List<InboxEntry> page(String user, int offset, int size) {
+        return entries(em.createNativeQuery("select " + COLUMNS + " from notifications where " + MINE
+                        + " order by created_at desc, id desc")
+                .setParameter("user", user)
+                .setFirstResult(offset)
+                .setMaxResults(size));
+    }
+
+    public long count(String user) {
+        return ((Number) em.createNativeQuery("select count(*) from notifications where " + MINE)
+                .setParameter("user", user).getSingleResult()).longValue();
+    }
+
+    public long unreadCount(String user) {
+        return ((Number) em.createNativeQuery("select count(*) from notifications where " + MINE + " and " + UNREAD)
+                .setParameter("user", user).getSingleResult()).longValue();
+    }
+
+    public boolean exists(String user, UUID id) {
+        return !em.createNativeQuery("select 1 from notifications where id = :id and " + MINE)
+                .setParameter("id", id).setParameter("user", user).getResultList().isEmpty();
+    }
+
+    /** Pushed to at least one socket. Any row (personal, room or broadcast) that was still waiting. */
+    public int markSent(Collection<UUID> ids) {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        return em.createNativeQuery("update notifications set status = 'sent', sent_at = coalesce(sent_at, now()),"
+                        + " last_error = null, updated_at = now() where id in (:ids) and type = 'inapp'"
+                        + " and status in ('queued', 'retrying')")
+                .setParameter("ids", ids).executeUpdate();
+    }
+
+    /** A client acknowledged the row. */
+    public int markDelivered(String user, UUID id) {
+        return em.createNativeQuery("update notifications set status = 'delivered', delivered_at = now(),"
+                        + " sent_at = coalesce(sent_at, now()), last_error = null, updated_at = now()"
+                        + " where id = :id and " + MINE + " and status in ('queued', 'retrying', 'sent')")
+                .setParameter("id", id).setParameter("user", user).executeUpdate();
+    }
+
+    /** The user read the row; an unacknowledged one counts as delivered too. */
+    public int markRead(String user, UUID id) {
+        return em.createNativeQuery("update notifications set status = 'read', read_at = now(),"
+                        + " delivered_at = coalesce(delivered_at, now()), sent_at = coalesce(sent_at, now()),"
+                        + " last_error = null, updated_at = now() where id = :id and " + MINE + " and " + UNREAD)
+                .setParameter("id", id).setParameter("user", user).executeUpdate();
+    }
+
+    public int markAllRead(String user) {
+        return em.createNativeQuery("update notifications set status = 'read', read_at = now(),"
+                        + " delivered_at = coalesce(delivered_at, now()), sent_at = coalesce(sent_at, now()),"
+                        + " last_error = null, updated_at = now() where " + MINE + " and " + UNREAD)
+                .setParameter("user", user).executeUpdate();
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<InboxEntry> entries(Query query) {
+        List<Object[]> rows = query.getResultList();
+        return rows.stream().map(this::entry).toList();
+    }
+
+    private InboxEntry entry(Object[] row) {
+        return new InboxEntry((UUID) row[0], (String) row[1], (String) row[2], data((String) row[3]),
+                (String) row[4], instant(row[5]), instant(row[6]),
+                instant(row[7]));
+    }
+
+    private Map<String, String> data(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return json.readValue(text, DATA);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("notifications.data is not a string map: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static Instant instant(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof Instant i) {
+            return i;
+        }
+        if (value instanceof OffsetDateTime o) {
+            return o.toInstant();
+        }
+        if (value instanceof Timestamp t) {
+            return t.toInstant();
+        }
+        throw new IllegalStateException("unexpected timestamp type " + value.getClass());
+    }
+}

@@ -1,0 +1,81 @@
+package io.notiflow.inapp.socket;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.notiflow.inapp.config.GatewaySettings;
+import io.quarkus.websockets.next.WebSocketConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The sockets open on this gateway instance. A receiver is a user id (every socket of that user), {@code room:<name>}
+ * (every socket whose token lists the room) or {@code broadcast} (every socket).
+ */
+@ApplicationScoped
+public class SocketRegistry {
+
+    public static final String BROADCAST = "broadcast";
+    public static final String ROOM_PREFIX = "room:";
+
+    private final Map<String, UserSocket> byConnection = new ConcurrentHashMap<>();
+    private final GatewaySettings settings;
+    private final ObjectMapper json;
+
+    public SocketRegistry(GatewaySettings settings, ObjectMapper json) {
+        this.settings = settings;
+        this.json = json;
+    }
+
+    UserSocket open(WebSocketConnection connection, String user, Set<String> rooms) {
+        UserSocket socket = new UserSocket(connection, user, rooms, settings.outboundBuffer(), this::encode);
+        byConnection.put(connection.id(), socket);
+        return socket;
+    }
+
+    void close(WebSocketConnection connection) {
+        UserSocket socket = byConnection.remove(connection.id());
+        if (socket != null) {
+            socket.closed();
+        }
+    }
+
+    /** Offers the frame to every local socket the receiver names; returns how many took it. */
+    public int dispatch(String receiver, NotificationFrame frame) {
+        List<UserSocket> targets;
+        if (BROADCAST.equals(receiver)) {
+            targets = List.copyOf(byConnection.values());
+        } else if (receiver.startsWith(ROOM_PREFIX)) {
+            String room = receiver.substring(ROOM_PREFIX.length());
+            targets = byConnection.values().stream().filter(s -> s.inRoom(room)).toList();
+        } else {
+            targets = byConnection.values().stream().filter(s -> s.user().equals(receiver)).toList();
+        }
+        int taken = 0;
+        for (UserSocket socket : targets) {
+            if (socket.offer(frame)) {
+                taken++;
+            }
+        }
+        return taken;
+    }
+
+    public int openCount() {
+        return byConnection.size();
+    }
+
+    public long openCount(String user) {
+        return byConnection.values().stream().filter(s -> s.user().equals(user)).count();
+    }
+
+    private String encode(Object frame) {
+        try {
+            return json.writeValueAsString(frame);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode frame", e);
+        }
+    }
+}
