@@ -26,7 +26,7 @@ public class Notification {
     @Column(nullable = false)
     public Channel type;
 
-    @Column(nullable = false)
+    /** Null only on a {@code skipped} row whose user has no address for the channel. */
     public String receiver;
 
     public String subject;
@@ -55,6 +55,13 @@ public class Notification {
     @JdbcTypeCode(SqlTypes.JSON)
     @Column(name = "template_variables")
     public Map<String, Object> templateVariables;
+
+    @Column(name = "template_version")
+    public Integer templateVersion;
+
+    /** Why a {@code skipped} row was not sent (opted out, no address for the channel). */
+    @Column(name = "skip_reason")
+    public String skipReason;
 
     @Column(name = "request_id")
     public String requestId;

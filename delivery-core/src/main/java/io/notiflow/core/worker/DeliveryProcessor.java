@@ -118,7 +118,7 @@ public class DeliveryProcessor {
             count(channel, "deferred");
             LOG.warnf("notification %s deferred to retry step %d: %s circuit open", job.notificationId(), step,
                     channel.key());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) { // a provider SDK missing a class fails like any outage
             // A timed-out call was interrupted; the interrupt must not leak into the status write.
             Thread.interrupted();
             long millis = elapsedMillis(started);
@@ -195,7 +195,7 @@ public class DeliveryProcessor {
 
     /** A sender's exception, classified. Unclassified exceptions and timeouts are transient. */
     record Failure(boolean permanent, String errorClass, String message, Optional<Duration> retryAfter) {
-        static Failure of(RuntimeException e) {
+        static Failure of(Throwable e) {
             if (e instanceof TransientDeliveryException t) {
                 return new Failure(false, t.errorClass(), t.getMessage(), t.retryAfter());
             }

@@ -134,7 +134,7 @@ public class DeliveryWorker {
             try {
                 processor.process(sender, policy, body, properties.getHeaders());
                 settled = true;
-            } catch (RuntimeException e) {
+            } catch (Throwable e) { // an Error too: the delivery must still be nacked, or it stays unacked for good
                 LOG.errorf(e, "job could not be settled; it will be redelivered");
                 settled = false;
                 sleep(REDELIVERY_PAUSE_MS);
