@@ -1,8 +1,10 @@
 package io.notiflow.api.rest;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.notiflow.api.service.Accepted;
 import io.notiflow.api.service.NotificationService;
-import io.notiflow.api.service.NotifyValidator;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -17,7 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
-import java.util.Map;
+import java.util.List;
 
 @Path("/api/notify")
 @Consumes(MediaType.APPLICATION_JSON)
@@ -25,24 +27,31 @@ import java.util.Map;
 public class NotifyResource {
 
     private final RequestJson json;
-    private final NotifyValidator validator;
     private final NotificationService service;
 
-    public NotifyResource(RequestJson json, NotifyValidator validator, NotificationService service) {
+    public NotifyResource(RequestJson json, NotificationService service) {
         this.json = json;
-        this.validator = validator;
         this.service = service;
     }
 
     @POST
-    @Operation(summary = "Accept a notification; 202 once it is stored durably and will be delivered")
+    @Operation(summary = "Accept a notification; 202 once it is stored durably and will be delivered",
+            description = "One recipient answers {\"status\":\"queued\",\"messageId\":\"<uuid>\"} (status"
+                    + " \"skipped\" plus a reason when the user's preferences or addresses rule the channel out)."
+                    + " Several (user_ids, or to as a list) answer {\"status\":\"queued\",\"notifications\":"
+                    + "[{\"messageId\":..,\"status\":..,\"userId\"|\"to\":..,\"reason\":..}]}.")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = NotifyRequest.class)))
     public Response notify(String body, @HeaderParam("Idempotency-Key") String idempotencyKey,
                            @Context ContainerRequestContext requestContext) {
-        NotifyRequest request = json.read(body, NotifyRequest.class);
-        Accepted accepted = service.accept(validator.validate(request, idempotencyKey), CorrelationFilter.current(requestContext));
-        return Response.accepted(Map.of("status", accepted.status(), "messageId", accepted.messageId().toString()))
-                .build();
+        JsonNode tree = json.read(body, JsonNode.class);
+        List<String> toList = null;
+        if (tree instanceof ObjectNode object && object.get("to") instanceof ArrayNode recipients) {
+            toList = json.strings(recipients, "to");
+            object.remove("to");
+        }
+        NotifyRequest request = json.convert(tree, NotifyRequest.class);
+        Accepted accepted = service.accept(request, toList, idempotencyKey, CorrelationFilter.current(requestContext));
+        return Response.accepted(accepted.answer()).build();
     }
 }

@@ -3,10 +3,14 @@ package io.notiflow.api.rest;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.notiflow.api.service.InvalidRequestException;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Collectors;
 
 /**
@@ -27,22 +31,52 @@ public class RequestJson {
             throw InvalidRequestException.of("body", "a JSON object is required");
         }
         try {
-            T value = mapper.readValue(body, type);
-            if (value == null) {
-                throw InvalidRequestException.of("body", "a JSON object is required, not null");
+            return nonNull(mapper.readValue(body, type));
+        } catch (JsonProcessingException e) {
+            throw invalid(e);
+        }
+    }
+
+    /** Binds an already parsed body (see {@link #read}) to {@code type}, with the same 400s. */
+    public <T> T convert(JsonNode tree, Class<T> type) {
+        try {
+            return nonNull(mapper.treeToValue(tree, type));
+        } catch (JsonProcessingException e) {
+            throw invalid(e);
+        }
+    }
+
+    /** The strings of a JSON array; anything else in it is a 400 naming {@code field[i]}. */
+    public List<String> strings(ArrayNode array, String field) {
+        List<String> values = new ArrayList<>(array.size());
+        for (int i = 0; i < array.size(); i++) {
+            if (!array.get(i).isTextual()) {
+                throw InvalidRequestException.of(field + "[" + i + "]", "must be a string");
             }
-            return value;
-        } catch (JsonParseException e) {
-            throw InvalidRequestException.of("body", "is not valid JSON: " + firstLine(e.getOriginalMessage()));
-        } catch (JsonMappingException e) {
-            String field = e.getPath().stream()
+            values.add(array.get(i).textValue());
+        }
+        return values;
+    }
+
+    private static <T> T nonNull(T value) {
+        if (value == null) {
+            throw InvalidRequestException.of("body", "a JSON object is required, not null");
+        }
+        return value;
+    }
+
+    private static InvalidRequestException invalid(JsonProcessingException e) {
+        if (e instanceof JsonParseException) {
+            return InvalidRequestException.of("body", "is not valid JSON: " + firstLine(e.getOriginalMessage()));
+        }
+        if (e instanceof JsonMappingException mapping) {
+            String field = mapping.getPath().stream()
                     .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
                     .collect(Collectors.joining("."));
-            throw InvalidRequestException.of(field.isEmpty() ? "body" : field,
+            return InvalidRequestException.of(field.isEmpty() ? "body" : field,
                     "has the wrong JSON type: " + firstLine(e.getOriginalMessage()));
-        } catch (JsonProcessingException e) {
-            throw InvalidRequestException.of("body", "cannot be read: " + firstLine(e.getOriginalMessage()));
         }
+        return InvalidRequestException.of("body", "cannot be read: " + firstLine(e.getOriginalMessage()));
     }
 
     private static String firstLine(String message) {

@@ -1,5 +1,9 @@
 package io.notiflow.api.service;
 
+import io.notiflow.api.repository.AcceptedRequest;
+import io.notiflow.api.repository.AcceptedRequestRepository;
+import io.notiflow.api.rest.NotifyRequest;
+import io.notiflow.api.service.RecipientPlanner.Planned;
 import io.notiflow.core.job.Channel;
 import io.notiflow.core.status.DeliveryAttempt;
 import io.notiflow.core.status.DeliveryAttemptRepository;
@@ -14,7 +18,10 @@ import org.jboss.logging.Logger;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -30,46 +37,112 @@ public class NotificationService {
 
     private final NotificationRepository notifications;
     private final DeliveryAttemptRepository attempts;
+    private final AcceptedRequestRepository acceptedRequests;
+    private final RecipientPlanner planner;
     private final OutboxRelay relay;
 
     public NotificationService(NotificationRepository notifications, DeliveryAttemptRepository attempts,
+                               AcceptedRequestRepository acceptedRequests, RecipientPlanner planner,
                                OutboxRelay relay) {
         this.notifications = notifications;
         this.attempts = attempts;
+        this.acceptedRequests = acceptedRequests;
+        this.planner = planner;
         this.relay = relay;
     }
 
-    public Accepted accept(NotificationDraft draft, String correlationId) {
+    /**
+     * Accepts a POST /api/notify: every notification it makes (see {@link RecipientPlanner}) and, with an
+     * idempotency key, the answer, in one transaction. A repeated key gets the first answer and stores nothing.
+     */
+    public Accepted accept(NotifyRequest request, List<String> toList, String idempotencyKey, String correlationId) {
+        String key = request == null || request.requestId() == null ? idempotencyKey : request.requestId();
+        boolean keysAgree = idempotencyKey == null || key.equals(idempotencyKey);
+        if (key != null && keysAgree) {
+            Optional<Accepted> first = firstAnswer(key);
+            if (first.isPresent()) {
+                LOG.infof("repeated request_id %s answered with its first answer", key);
+                return first.get();
+            }
+        }
+        RecipientPlanner.Plan plan = planner.plan(request, toList, idempotencyKey);
         Accepted accepted;
         try {
-            accepted = QuarkusTransaction.requiringNew().call(() -> store(draft, correlationId));
+            accepted = QuarkusTransaction.requiringNew().call(() -> store(plan, correlationId));
         } catch (PersistenceException e) {
-            // Two requests with the same key raced; the unique index let one in. Answer with its row.
-            Optional<Notification> first = draft.requestId() == null ? Optional.empty()
-                    : QuarkusTransaction.requiringNew().call(() -> notifications.findByRequestId(draft.requestId()));
+            // Two requests with the same key raced; the key's primary key let one in. Answer with its answer.
+            Optional<Accepted> first = plan.requestId() == null || !UniqueViolation.causes(e) ? Optional.empty()
+                    : firstAnswer(plan.requestId());
             if (first.isEmpty()) {
                 throw e;
             }
-            accepted = new Accepted(first.get().id, NotificationStatus.QUEUED.key(), true);
+            LOG.infof("repeated request_id %s answered with its first answer", plan.requestId());
+            return first.get();
         }
-        if (accepted.repeated()) {
-            LOG.infof("repeated request_id %s answered with notification %s", draft.requestId(),
-                    accepted.messageId());
-        } else {
-            LOG.infof("accepted %s notification %s", draft.type().key(), accepted.messageId());
+        List<Planned> planned = plan.notifications();
+        long queued = planned.stream().filter(p -> p.skipReason() == null).count();
+        LOG.infof("accepted %d %s notification(s), %d skipped: %s", queued, planned.get(0).draft().type().key(),
+                planned.size() - queued, messageIds(accepted.answer()));
+        if (queued > 0) {
             relay.wake();
         }
         return accepted;
     }
 
-    private Accepted store(NotificationDraft draft, String correlationId) {
-        if (draft.requestId() != null) {
-            Optional<Notification> existing = notifications.findByRequestId(draft.requestId());
-            if (existing.isPresent()) {
-                return new Accepted(existing.get().id, NotificationStatus.QUEUED.key(), true);
+    private Optional<Accepted> firstAnswer(String requestId) {
+        return QuarkusTransaction.requiringNew().call(() -> acceptedRequests.findByIdOptional(requestId))
+                .map(first -> new Accepted(first.response, true));
+    }
+
+    private Accepted store(RecipientPlanner.Plan plan, String correlationId) {
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        List<Map<String, Object>> listed = new ArrayList<>();
+        List<Notification> rows = new ArrayList<>();
+        for (Planned planned : plan.notifications()) {
+            Notification row = row(planned, correlationId, now);
+            rows.add(row);
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("messageId", row.id.toString());
+            entry.put("status", row.status.key());
+            if (row.userId != null) {
+                entry.put("userId", row.userId);
+            } else if (row.receiver != null) {
+                entry.put("to", row.receiver);
+            }
+            if (row.skipReason != null) {
+                entry.put("reason", row.skipReason);
+            }
+            listed.add(entry);
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        if (plan.listed()) {
+            boolean anyQueued = rows.stream().anyMatch(r -> r.status == NotificationStatus.QUEUED);
+            answer.put("status", (anyQueued ? NotificationStatus.QUEUED : NotificationStatus.SKIPPED).key());
+            answer.put("notifications", listed);
+        } else {
+            Map<String, Object> only = listed.get(0);
+            answer.put("status", only.get("status"));
+            answer.put("messageId", only.get("messageId"));
+            if (only.containsKey("reason")) {
+                answer.put("reason", only.get("reason"));
             }
         }
-        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        if (plan.requestId() != null) {
+            // Written first: a concurrent request with the same key waits here, then fails on the primary key.
+            AcceptedRequest accepted = new AcceptedRequest();
+            accepted.requestId = plan.requestId();
+            accepted.response = answer;
+            accepted.createdAt = now;
+            acceptedRequests.persist(accepted);
+            acceptedRequests.flush();
+        }
+        notifications.persist(rows);
+        notifications.flush();
+        return new Accepted(answer, false);
+    }
+
+    private static Notification row(Planned planned, String correlationId, OffsetDateTime now) {
+        NotificationDraft draft = planned.draft();
         Notification row = new Notification();
         row.id = UUID.randomUUID();
         row.type = draft.type();
@@ -81,13 +154,31 @@ public class NotificationService {
         row.data = draft.data();
         row.userId = draft.userId();
         row.requestId = draft.requestId();
-        row.status = NotificationStatus.QUEUED;
+        if (planned.template() != null) {
+            row.templateCode = planned.template().code();
+            row.templateVersion = planned.template().version();
+            row.templateVariables = planned.variables();
+        }
+        if (planned.skipReason() == null) {
+            row.status = NotificationStatus.QUEUED;
+        } else {
+            row.status = NotificationStatus.SKIPPED;
+            row.skipReason = planned.skipReason();
+            row.publishedAt = now; // nothing to publish: keeps it out of the outbox
+        }
         row.correlationId = correlationId;
         row.createdAt = now;
         row.updatedAt = now;
-        notifications.persist(row);
-        notifications.flush();
-        return new Accepted(row.id, NotificationStatus.QUEUED.key(), false);
+        return row;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object messageIds(Map<String, Object> answer) {
+        Object listed = answer.get("notifications");
+        if (listed instanceof List<?> entries) {
+            return entries.stream().map(e -> ((Map<String, Object>) e).get("messageId")).toList();
+        }
+        return answer.get("messageId");
     }
 
     /** A notification with its attempts, oldest attempt first. */

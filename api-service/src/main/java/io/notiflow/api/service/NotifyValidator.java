@@ -1,8 +1,5 @@
 package io.notiflow.api.service;
 
-import com.google.i18n.phonenumbers.NumberParseException;
-import com.google.i18n.phonenumbers.PhoneNumberUtil;
-import com.google.i18n.phonenumbers.Phonenumber;
 import io.notiflow.api.rest.NotifyRequest;
 import io.notiflow.core.job.Channel;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,11 +7,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
+
+import static io.notiflow.api.service.FieldRules.hasLineBreak;
+import static io.notiflow.api.service.FieldRules.isBlank;
 
 /**
  * The input rules of POST /api/notify, per type. Every problem is collected, so one 400 names every bad field.
- * Fields that do not apply to a type are rejected rather than silently dropped.
+ * Fields that do not apply to a type are rejected rather than silently dropped. The address rules themselves are
+ * {@link FieldRules}, shared with the users API.
  */
 @ApplicationScoped
 public class NotifyValidator {
@@ -28,18 +28,6 @@ public class NotifyValidator {
     static final int MAX_INAPP_BODY = 10_000;
     static final int MAX_DATA_BYTES = 4_096; // FCM's data payload limit
     static final int MAX_REQUEST_ID = 255;
-
-    private static final Pattern EMAIL = Pattern.compile(
-            "^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-                    + "@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}$");
-    /** What an SMS recipient may look like before libphonenumber judges it: + first, no letters, no extension. */
-    private static final Pattern PHONE_INPUT = Pattern.compile("^\\+[0-9 ().\\-]{7,30}$");
-    private static final PhoneNumberUtil PHONE_NUMBERS = PhoneNumberUtil.getInstance();
-    /** With no default region, only numbers with a leading + and country code parse. */
-    private static final String UNKNOWN_REGION = "ZZ";
-    /** FCM registration tokens: URL-safe base64 plus ':' separators. */
-    private static final Pattern DEVICE_TOKEN = Pattern.compile("^[A-Za-z0-9_:.\\-]{20,4096}$");
-    private static final Pattern IDENTIFIER = Pattern.compile("^[A-Za-z0-9._:@\\-]{1,128}$");
 
     public NotificationDraft validate(NotifyRequest request, String idempotencyKey) {
         Map<String, String> errors = new LinkedHashMap<>();
@@ -62,8 +50,8 @@ public class NotifyValidator {
             case PUSH -> push(request, errors);
             case INAPP -> inapp(request, errors);
         };
-        if (request.userId() != null && !IDENTIFIER.matcher(request.userId()).matches()) {
-            errors.put("user_id", "must be 1-128 characters of letters, digits and . _ : @ -");
+        if (request.userId() != null) {
+            FieldRules.identifier("user_id", request.userId(), errors);
         }
         if (!errors.isEmpty()) {
             throw new InvalidRequestException(errors);
@@ -75,8 +63,8 @@ public class NotifyValidator {
     private static String email(NotifyRequest r, Map<String, String> errors) {
         if (isBlank(r.to())) {
             errors.put("to", "is required: the recipient's e-mail address");
-        } else if (r.to().length() > 254 || !EMAIL.matcher(r.to()).matches()) {
-            errors.put("to", "'" + printable(r.to()) + "' is not a valid e-mail address");
+        } else {
+            FieldRules.email("to", r.to(), errors);
         }
         if (isBlank(r.subject())) {
             errors.put("subject", "is required for type email");
@@ -100,7 +88,7 @@ public class NotifyValidator {
         if (isBlank(r.to())) {
             errors.put("to", "is required: the recipient's phone number in E.164 form, e.g. +14155550100");
         } else {
-            receiver = phoneNumber(r.to(), errors);
+            receiver = FieldRules.phone("to", r.to(), errors);
         }
         body(r.message(), MAX_SMS, errors);
         notFor(r.subject(), "subject", "sms", errors);
@@ -111,35 +99,11 @@ public class NotifyValidator {
         return receiver;
     }
 
-    /**
-     * An international number (leading +, spaces, dots, dashes and brackets allowed) that libphonenumber knows as
-     * a valid number of its country, returned in E.164 form: "+1 (415) 555-0100" becomes "+14155550100".
-     */
-    private static String phoneNumber(String to, Map<String, String> errors) {
-        String input = to.strip();
-        if (!PHONE_INPUT.matcher(input).matches()) {
-            errors.put("to", "'" + printable(to) + "' is not an international phone number: it must start with +"
-                    + " and the country code, then only digits (e.g. +14155550100)");
-            return null;
-        }
-        try {
-            Phonenumber.PhoneNumber number = PHONE_NUMBERS.parse(input, UNKNOWN_REGION);
-            if (PHONE_NUMBERS.isValidNumber(number)) {
-                return PHONE_NUMBERS.format(number, PhoneNumberUtil.PhoneNumberFormat.E164);
-            }
-        } catch (NumberParseException e) {
-            // reported below, like any other number that is not valid
-        }
-        errors.put("to", "'" + printable(to) + "' is not a valid phone number for its country code"
-                + " (E.164, e.g. +14155550100)");
-        return null;
-    }
-
     private static String push(NotifyRequest r, Map<String, String> errors) {
         if (isBlank(r.to())) {
             errors.put("to", "is required: the device registration token");
-        } else if (!DEVICE_TOKEN.matcher(r.to()).matches()) {
-            errors.put("to", "is not a device token (20-4096 characters of letters, digits and _ : . -)");
+        } else {
+            FieldRules.deviceToken("to", r.to(), errors);
         }
         title(r.title(), errors);
         body(r.message(), MAX_PUSH_BODY, errors);
@@ -157,9 +121,9 @@ public class NotifyValidator {
         if (targets != 1) {
             errors.put("to", "exactly one target is required: 'to' (a user id), 'room', or \"broadcast\": true");
         } else if (!isBlank(r.to())) {
-            receiver = identifier("to", r.to(), errors);
+            receiver = FieldRules.identifier("to", r.to(), errors);
         } else if (!isBlank(r.room())) {
-            String room = identifier("room", r.room(), errors);
+            String room = FieldRules.identifier("room", r.room(), errors);
             receiver = room == null ? null : "room:" + room;
         } else {
             receiver = "broadcast";
@@ -170,14 +134,6 @@ public class NotifyValidator {
         notFor(r.subject(), "subject", "inapp", errors);
         notFor(r.html(), "html", "inapp", errors);
         return receiver;
-    }
-
-    private static String identifier(String field, String value, Map<String, String> errors) {
-        if (!IDENTIFIER.matcher(value).matches()) {
-            errors.put(field, "must be 1-128 characters of letters, digits and . _ : @ -");
-            return null;
-        }
-        return value;
     }
 
     private static void body(String message, int max, Map<String, String> errors) {
@@ -245,19 +201,5 @@ public class NotifyValidator {
             return null;
         }
         return id;
-    }
-
-    private static boolean isBlank(String value) {
-        return value == null || value.isBlank();
-    }
-
-    private static boolean hasLineBreak(String value) {
-        return value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0;
-    }
-
-    /** Echoes a bad value back without its control characters, and never more than 80 of them. */
-    private static String printable(String value) {
-        String clean = value.replaceAll("\\p{Cntrl}", "?");
-        return clean.length() > 80 ? clean.substring(0, 80) + "..." : clean;
     }
 }

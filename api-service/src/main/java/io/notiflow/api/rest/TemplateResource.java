@@ -1,0 +1,150 @@
+package io.notiflow.api.rest;
+
+import io.notiflow.api.repository.Template;
+import io.notiflow.api.service.FieldRules;
+import io.notiflow.api.service.InvalidRequestException;
+import io.notiflow.api.service.TemplateService;
+import io.notiflow.api.service.TemplateValidator;
+import io.notiflow.core.job.Channel;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriBuilder;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+@Path("/api/templates")
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+public class TemplateResource {
+
+    private final RequestJson json;
+    private final TemplateValidator validator;
+    private final TemplateService service;
+
+    public TemplateResource(RequestJson json, TemplateValidator validator, TemplateService service) {
+        this.json = json;
+        this.validator = validator;
+        this.service = service;
+    }
+
+    @POST
+    @Operation(summary = "Save a template; saving an existing code, channel and locale adds its next version")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = TemplateRequest.class)))
+    public Response create(String body) {
+        Template saved = service.add(validator.validate(json.read(body, TemplateRequest.class)));
+        return Response.created(UriBuilder.fromPath("/api/templates/{code}").build(saved.code))
+                .entity(TemplateView.of(saved)).build();
+    }
+
+    @GET
+    @Operation(summary = "The newest version of every template variant (code, channel, locale)")
+    public List<TemplateView> list() {
+        return service.latest().stream().map(TemplateView::of).toList();
+    }
+
+    @GET
+    @Path("/{code}")
+    @Operation(summary = "The newest version of each channel and locale variant of a template")
+    public List<TemplateView> get(@PathParam("code") String code) {
+        List<Template> variants = service.latest(checkedCode(code));
+        if (variants.isEmpty()) {
+            throw new NotFoundException("no template " + code);
+        }
+        return variants.stream().map(TemplateView::of).toList();
+    }
+
+    @GET
+    @Path("/{code}/versions")
+    @Operation(summary = "Every version of a template, newest first per channel and locale")
+    public List<TemplateView> versions(@PathParam("code") String code) {
+        List<Template> versions = service.versions(checkedCode(code));
+        if (versions.isEmpty()) {
+            throw new NotFoundException("no template " + code);
+        }
+        return versions.stream().map(TemplateView::of).toList();
+    }
+
+    @DELETE
+    @Path("/{code}")
+    @Operation(summary = "Delete a template (all versions), or only its ?channel= and/or ?locale= variants;"
+            + " notifications already accepted keep their text")
+    public Response delete(@PathParam("code") String code, @QueryParam("channel") String channel,
+                           @QueryParam("locale") String locale) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        Channel channelFilter = channel == null ? null : channel(channel, errors);
+        String localeFilter = locale == null ? null : FieldRules.locale("locale", locale, errors);
+        if (!errors.isEmpty()) {
+            throw new InvalidRequestException(errors);
+        }
+        if (service.delete(checkedCode(code), channelFilter, localeFilter) == 0) {
+            throw new NotFoundException("no template " + code + " to delete");
+        }
+        return Response.noContent().build();
+    }
+
+    @POST
+    @Path("/{code}/preview")
+    @Operation(summary = "Render a template with variables, as POST /api/notify would for that channel and locale")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = PreviewRequest.class)))
+    public PreviewView preview(@PathParam("code") String code, String body) {
+        PreviewRequest request = body == null || body.isBlank() ? new PreviewRequest(null, null, null)
+                : json.read(body, PreviewRequest.class);
+        Map<String, String> errors = new LinkedHashMap<>();
+        String locale = request.locale() == null ? null : FieldRules.locale("locale", request.locale(), errors);
+        Channel channel = request.channel() == null ? null : channel(request.channel(), errors);
+        if (!errors.isEmpty()) {
+            throw new InvalidRequestException(errors);
+        }
+        List<Template> variants = service.latest(checkedCode(code));
+        if (variants.isEmpty()) {
+            throw new NotFoundException("no template " + code);
+        }
+        if (channel == null) {
+            List<Channel> channels = variants.stream().map(t -> t.channel).distinct().toList();
+            if (channels.size() > 1) {
+                throw InvalidRequestException.of("channel", "is required: template " + code + " has channels "
+                        + channels.stream().map(Channel::key).toList());
+            }
+            channel = channels.get(0);
+        }
+        Channel chosen = channel;
+        Template template = service.resolve(code, chosen, locale)
+                .orElseThrow(() -> InvalidRequestException.of("channel", "template " + code
+                        + " has no " + chosen.key() + " variant for " + (locale == null ? "no locale" : locale)
+                        + " and no default one"));
+        return PreviewView.of(service.render(template, request.variables()));
+    }
+
+    private static Channel channel(String key, Map<String, String> errors) {
+        Channel channel = Channel.fromKey(key).orElse(null);
+        if (channel == null) {
+            errors.put("channel", "'" + key + "' is not one of " + Channel.keys());
+        }
+        return channel;
+    }
+
+    private static String checkedCode(String code) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        if (FieldRules.identifier("code", code, errors) == null) {
+            throw new InvalidRequestException(errors);
+        }
+        return code;
+    }
+}

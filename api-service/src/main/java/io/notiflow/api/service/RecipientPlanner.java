@@ -1,0 +1,298 @@
+package io.notiflow.api.service;
+
+import io.notiflow.api.repository.Template;
+import io.notiflow.api.repository.User;
+import io.notiflow.api.repository.UserRepository;
+import io.notiflow.api.rest.NotifyRequest;
+import io.notiflow.core.job.Channel;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import static io.notiflow.api.service.FieldRules.isBlank;
+
+/**
+ * Turns one POST /api/notify into the notifications it makes. A plain request (one {@code to}, literal text) is
+ * one notification, checked by {@link NotifyValidator}. Otherwise the recipients come from a {@code to} list or
+ * from users ({@code user_id}/{@code user_ids}: the address for the channel, the preferences), the text from a
+ * template rendered in each user's locale, and every resulting notification is checked by {@link NotifyValidator}
+ * as if it had been sent on its own. A user opted out of the channel, or without an address for it, becomes a
+ * {@code skipped} notification with the reason, never a silent gap.
+ */
+@ApplicationScoped
+public class RecipientPlanner {
+
+    static final int MAX_RECIPIENTS = 1000;
+    private static final List<String> CONTENT_FIELDS = List.of("subject", "message", "html", "title", "data");
+
+    private final NotifyValidator validator;
+    private final UserRepository users;
+    private final TemplateService templates;
+
+    public RecipientPlanner(NotifyValidator validator, UserRepository users, TemplateService templates) {
+        this.validator = validator;
+        this.users = users;
+        this.templates = templates;
+    }
+
+    /** One notification to store; {@code skipReason} set for a skipped one, {@code template} when rendered. */
+    public record Planned(NotificationDraft draft, RenderedTemplate template, Map<String, Object> variables,
+                          String skipReason) {
+    }
+
+    /**
+     * What a request makes. {@code listed}: the answer lists the notifications (the request named several
+     * recipients, or one user with several devices) instead of the single-notification answer.
+     */
+    public record Plan(List<Planned> notifications, boolean listed, String requestId) {
+    }
+
+    /** Where one notification goes: an address (or room/broadcast), or a user's skip reason. */
+    private record Recipient(String field, String to, String room, Boolean broadcast, String userId, String locale,
+                             String skipReason) {
+    }
+
+    @Transactional
+    public Plan plan(NotifyRequest r, List<String> toList, String idempotencyKey) {
+        if (r == null) {
+            throw InvalidRequestException.of("body", "a JSON object is required");
+        }
+        if (isPlain(r, toList)) {
+            NotificationDraft draft = validator.validate(r, idempotencyKey);
+            return new Plan(List.of(new Planned(draft, null, null, null)), false, draft.requestId());
+        }
+        Map<String, String> errors = new LinkedHashMap<>();
+        Optional<Channel> type = Channel.fromKey(r.type());
+        if (type.isEmpty()) {
+            throw InvalidRequestException.of("type", isBlank(r.type())
+                    ? "is required (one of " + Channel.keys() + ")"
+                    : "'" + r.type() + "' is not one of " + Channel.keys());
+        }
+        Channel channel = type.get();
+        List<String> userIds = userIds(r, toList, errors);
+        checkTargets(r, toList, errors);
+        checkTemplate(r, userIds, errors);
+        if (!errors.isEmpty()) {
+            throw new InvalidRequestException(errors);
+        }
+
+        List<Recipient> recipients;
+        if (userIds != null) {
+            recipients = usersAsRecipients(userIds, r.userIds() != null ? "user_ids" : "user_id", channel,
+                    r.category(), errors);
+        } else if (toList != null) {
+            recipients = new ArrayList<>();
+            for (int i = 0; i < toList.size(); i++) {
+                recipients.add(new Recipient("to[" + i + "]", toList.get(i), null, null, r.userId(), null, null));
+            }
+        } else {
+            recipients = List.of(new Recipient("to", r.to(), r.room(), r.broadcast(), r.userId(), null, null));
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidRequestException(errors);
+        }
+
+        Map<String, RenderedTemplate> renderedByLocale = new HashMap<>();
+        String requestId = r.requestId() != null ? r.requestId() : idempotencyKey;
+        List<Planned> planned = new ArrayList<>(recipients.size());
+        for (Recipient recipient : recipients) {
+            RenderedTemplate rendered = null;
+            NotifyRequest single;
+            if (r.templateCode() != null) {
+                rendered = renderedByLocale.computeIfAbsent(String.valueOf(recipient.locale()),
+                        locale -> render(r.templateCode(), channel, recipient.locale(), r.variables()));
+                single = r.single(recipient.to(), recipient.room(), recipient.broadcast(), recipient.userId(),
+                        rendered.subject(), rendered.body(), rendered.html(), rendered.title(), rendered.data());
+            } else {
+                single = r.single(recipient.to(), recipient.room(), recipient.broadcast(), recipient.userId(),
+                        r.subject(), r.message(), r.html(), r.title(), r.data());
+            }
+            NotificationDraft draft = check(single, idempotencyKey, recipient, rendered, requestId, errors);
+            if (draft != null) {
+                planned.add(new Planned(draft, rendered, rendered == null ? null : variables(r),
+                        recipient.skipReason()));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidRequestException(errors);
+        }
+        boolean listed = toList != null || r.userIds() != null || planned.size() != 1;
+        return new Plan(planned, listed, planned.get(0).draft().requestId());
+    }
+
+    /** The request of a single literal notification, exactly as before users and templates existed. */
+    private static boolean isPlain(NotifyRequest r, List<String> toList) {
+        boolean userAsTarget = r.userId() != null && r.to() == null && r.room() == null && r.broadcast() == null;
+        return toList == null && r.userIds() == null && r.templateCode() == null && r.variables() == null
+                && r.category() == null && !userAsTarget;
+    }
+
+    /** The users to notify, or null when the recipients are addresses ({@code user_id} beside {@code to} is only a label). */
+    private static List<String> userIds(NotifyRequest r, List<String> toList, Map<String, String> errors) {
+        if (r.userIds() != null) {
+            if (r.userId() != null) {
+                errors.put("user_id", "give user_id or user_ids, not both");
+            }
+            if (r.userIds().isEmpty()) {
+                errors.put("user_ids", "must name at least one user");
+            } else if (r.userIds().size() > MAX_RECIPIENTS) {
+                errors.put("user_ids", "names more than " + MAX_RECIPIENTS + " users; split the request");
+            }
+            Set<String> unique = new LinkedHashSet<>();
+            for (int i = 0; i < r.userIds().size(); i++) {
+                String id = r.userIds().get(i);
+                if (id == null) {
+                    errors.put("user_ids[" + i + "]", "must be a user id, not null");
+                } else if (FieldRules.identifier("user_ids[" + i + "]", id, errors) != null) {
+                    unique.add(id);
+                }
+            }
+            return List.copyOf(unique);
+        }
+        if (r.userId() != null && r.to() == null && toList == null && r.room() == null && r.broadcast() == null) {
+            FieldRules.identifier("user_id", r.userId(), errors);
+            return List.of(r.userId());
+        }
+        return null;
+    }
+
+    private static void checkTargets(NotifyRequest r, List<String> toList, Map<String, String> errors) {
+        if (r.userIds() != null && (r.to() != null || toList != null || r.room() != null || r.broadcast() != null)) {
+            errors.put("user_ids", "cannot be combined with to, room or broadcast");
+        }
+        if (toList != null) {
+            if (toList.isEmpty()) {
+                errors.put("to", "must name at least one recipient");
+            } else if (toList.size() > MAX_RECIPIENTS) {
+                errors.put("to", "names more than " + MAX_RECIPIENTS + " recipients; split the request");
+            }
+            if (r.room() != null || r.broadcast() != null) {
+                errors.put("to", "a list of recipients cannot be combined with room or broadcast");
+            }
+        }
+    }
+
+    private static void checkTemplate(NotifyRequest r, List<String> userIds, Map<String, String> errors) {
+        if (r.templateCode() != null) {
+            FieldRules.identifier("template_code", r.templateCode(), errors);
+            Map<String, Object> content = new LinkedHashMap<>();
+            content.put("subject", r.subject());
+            content.put("message", r.message());
+            content.put("html", r.html());
+            content.put("title", r.title());
+            content.put("data", r.data());
+            content.forEach((field, value) -> {
+                if (value != null) {
+                    errors.put(field, "comes from template " + r.templateCode() + "; leave it out");
+                }
+            });
+        } else if (r.variables() != null) {
+            errors.put("variables", "are only used with template_code");
+        }
+        if (r.category() != null) {
+            if (userIds == null) {
+                errors.put("category", "only applies to user_id / user_ids recipients (their preferences)");
+            } else {
+                FieldRules.identifier("category", r.category(), errors);
+            }
+        }
+    }
+
+    private List<Recipient> usersAsRecipients(List<String> ids, String field, Channel channel, String category,
+                                              Map<String, String> errors) {
+        Map<String, User> found = users.findAll(ids).stream().collect(Collectors.toMap(u -> u.id, Function.identity()));
+        Set<String> dead = channel == Channel.PUSH
+                ? users.deadTokens(found.values().stream().flatMap(u -> u.pushTokens.stream()).toList())
+                : Set.of();
+        List<Recipient> recipients = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            String id = ids.get(i);
+            User user = found.get(id);
+            if (user == null) {
+                errors.put(field.equals("user_ids") ? "user_ids[" + i + "]" : field, "no user with id '" + id + "'");
+                continue;
+            }
+            List<String> addresses = switch (channel) {
+                case EMAIL -> user.email == null ? List.of() : List.of(user.email);
+                case SMS -> user.phone == null ? List.of() : List.of(user.phone);
+                case PUSH -> user.pushTokens.stream().filter(t -> !dead.contains(t)).toList();
+                case INAPP -> List.of(user.id);
+            };
+            Optional<String> optOut = ChannelPreferences.optOut(user.preferences, channel, category);
+            if (optOut.isPresent() || addresses.isEmpty()) {
+                String reason = optOut.orElseGet(() -> noAddress(channel, user));
+                String to = addresses.isEmpty() ? null : addresses.get(0);
+                recipients.add(new Recipient(field, to, null, null, user.id, user.locale, reason));
+                continue;
+            }
+            for (String address : addresses) {
+                recipients.add(new Recipient(field, address, null, null, user.id, user.locale, null));
+            }
+        }
+        return recipients;
+    }
+
+    private static String noAddress(Channel channel, User user) {
+        return switch (channel) {
+            case EMAIL -> "user has no e-mail address";
+            case SMS -> "user has no phone number";
+            case PUSH -> user.pushTokens.isEmpty() ? "user has no push device token"
+                    : "all of the user's push device tokens are dead";
+            case INAPP -> "user cannot be reached in-app";
+        };
+    }
+
+    private RenderedTemplate render(String code, Channel channel, String locale, Map<String, Object> variables) {
+        Template template = templates.resolve(code, channel, locale).orElseThrow(() ->
+                InvalidRequestException.of("template_code", "no " + channel.key() + " template '" + code + "'"
+                        + (locale == null ? "" : " for locale " + locale + " nor a default one")));
+        return templates.render(template, variables);
+    }
+
+    /**
+     * The notification for one recipient, checked like a request of its own. A skipped recipient's address is
+     * not checked (it may have none); everything else is.
+     */
+    private NotificationDraft check(NotifyRequest single, String idempotencyKey, Recipient recipient,
+                                    RenderedTemplate rendered, String requestId, Map<String, String> errors) {
+        try {
+            return validator.validate(single, idempotencyKey);
+        } catch (InvalidRequestException e) {
+            Map<String, String> problems = new LinkedHashMap<>(e.fields());
+            if (recipient.skipReason() != null) {
+                problems.remove("to");
+            }
+            problems.forEach((field, problem) -> {
+                if (field.equals("to")) {
+                    errors.put(recipient.field(), problem);
+                } else if (rendered != null && CONTENT_FIELDS.contains(field.split("\\.")[0])) {
+                    String part = field.startsWith("message") ? "body" : field;
+                    errors.put("template." + part, "as rendered from template " + rendered.code() + " ("
+                            + rendered.channel().key() + ", version " + rendered.version() + "): " + problem);
+                } else {
+                    errors.put(field, problem);
+                }
+            });
+            if (!problems.isEmpty()) {
+                return null;
+            }
+            return new NotificationDraft(Channel.fromKey(single.type()).orElseThrow(), recipient.to(),
+                    single.subject(), single.title(), single.message(), single.html(), single.data(),
+                    recipient.userId(), requestId);
+        }
+    }
+
+    private static Map<String, Object> variables(NotifyRequest r) {
+        return r.variables() == null ? Map.of() : r.variables();
+    }
+}

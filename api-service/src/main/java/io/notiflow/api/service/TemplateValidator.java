@@ -1,0 +1,120 @@
+package io.notiflow.api.service;
+
+import io.notiflow.api.repository.Template;
+import io.notiflow.api.rest.TemplateRequest;
+import io.notiflow.api.service.TemplateRenderer.Output;
+import io.notiflow.core.job.Channel;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import static io.notiflow.api.service.FieldRules.isBlank;
+
+/**
+ * The input rules of POST /api/templates: which parts each channel takes, their sizes, and that each part is
+ * Mustache that compiles without partials. Every problem is collected, so one 400 names every bad field.
+ */
+@ApplicationScoped
+public class TemplateValidator {
+
+    private final TemplateRenderer renderer;
+
+    public TemplateValidator(TemplateRenderer renderer) {
+        this.renderer = renderer;
+    }
+
+    /** A new, unsaved template row (version not set yet) from a valid request. */
+    public Template validate(TemplateRequest request) {
+        if (request == null) {
+            throw InvalidRequestException.of("body", "a JSON object is required");
+        }
+        Map<String, String> errors = new LinkedHashMap<>();
+        String code = null;
+        if (isBlank(request.code())) {
+            errors.put("code", "is required");
+        } else {
+            code = FieldRules.identifier("code", request.code(), errors);
+        }
+        String locale = request.locale() == null ? null : FieldRules.locale("locale", request.locale(), errors);
+        Optional<Channel> channel = Channel.fromKey(request.channel());
+        if (channel.isEmpty()) {
+            errors.put("channel", request.channel() == null || request.channel().isBlank()
+                    ? "is required (one of " + Channel.keys() + ")"
+                    : "'" + request.channel() + "' is not one of " + Channel.keys());
+            throw new InvalidRequestException(errors);
+        }
+        String type = channel.get().key();
+        switch (channel.get()) {
+            case EMAIL -> {
+                part("subject", request.subject(), true, NotifyValidator.MAX_SUBJECT, Output.TEXT, errors);
+                part("body", request.body(), true, NotifyValidator.MAX_EMAIL_BODY, Output.TEXT, errors);
+                part("html", request.html(), false, NotifyValidator.MAX_HTML, Output.HTML, errors);
+                notFor(request.title(), "title", type, errors);
+                notFor(request.data(), "data", type, errors);
+            }
+            case SMS -> {
+                part("body", request.body(), true, NotifyValidator.MAX_SMS, Output.TEXT, errors);
+                notFor(request.subject(), "subject", type, errors);
+                notFor(request.html(), "html", type, errors);
+                notFor(request.title(), "title", type, errors);
+                notFor(request.data(), "data", type, errors);
+            }
+            case PUSH, INAPP -> {
+                part("title", request.title(), false, NotifyValidator.MAX_TITLE, Output.TEXT, errors);
+                part("body", request.body(), true, channel.get() == Channel.PUSH
+                        ? NotifyValidator.MAX_PUSH_BODY : NotifyValidator.MAX_INAPP_BODY, Output.TEXT, errors);
+                if (request.data() != null) {
+                    request.data().forEach((key, value) -> {
+                        if (isBlank(key)) {
+                            errors.put("data", "keys must not be blank");
+                        } else {
+                            part("data." + key, value, true, NotifyValidator.MAX_DATA_BYTES, Output.TEXT, errors);
+                        }
+                    });
+                }
+                notFor(request.subject(), "subject", type, errors);
+                notFor(request.html(), "html", type, errors);
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidRequestException(errors);
+        }
+        Template row = new Template();
+        row.code = code;
+        row.channel = channel.get();
+        row.locale = locale;
+        row.subject = request.subject();
+        row.body = request.body();
+        row.html = request.html();
+        row.title = request.title();
+        row.data = request.data();
+        return row;
+    }
+
+    private void part(String field, String source, boolean required, int max, Output output,
+                      Map<String, String> errors) {
+        if (source == null || (required && source.isBlank())) {
+            if (required) {
+                errors.put(field, "is required");
+            }
+            return;
+        }
+        if (source.length() > max) {
+            errors.put(field, "is longer than " + max + " characters");
+            return;
+        }
+        try {
+            renderer.compile(source, output);
+        } catch (TemplateRenderer.TemplateSyntaxException e) {
+            errors.put(field, "is not a valid template: " + e.getMessage());
+        }
+    }
+
+    private static void notFor(Object value, String field, String type, Map<String, String> errors) {
+        if (value != null) {
+            errors.put(field, "is not used by channel " + type);
+        }
+    }
+}
