@@ -10,9 +10,8 @@ import io.notiflow.core.status.DeliveryAttempt;
 import io.notiflow.core.status.Notification;
 import io.notiflow.core.status.NotificationStatus;
 import io.notiflow.core.testing.BrokerProbe;
-import io.notiflow.core.worker.DeliveryWorker;
+import io.notiflow.core.testing.WorkerTestSupport;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import jakarta.inject.Inject;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
@@ -23,9 +22,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,14 +38,7 @@ class SmtpDeliveryTest {
     @InjectSmtpServer
     TestSmtpServer smtp;
 
-    @Inject
-    TestNotifications notifications;
-
-    @Inject
-    DeliveryWorker worker;
-
-    @Inject
-    CircuitBreakerMaintenance breakers;
+    private final TestNotifications notifications = new TestNotifications();
 
     @Inject
     MeterRegistry metrics;
@@ -58,9 +48,7 @@ class SmtpDeliveryTest {
     @BeforeEach
     void startFromAHealthyProvider() {
         smtp.up();
-        // Failures of one test must not open the provider circuit for the next.
-        breakers.resetAll();
-        await().atMost(PROCESSING).until(worker::isConsuming);
+        WorkerTestSupport.startFromAHealthyProvider(PROCESSING);
         broker = new BrokerProbe(EmailWorkerTestResources.VHOST);
     }
 
@@ -193,18 +181,12 @@ class SmtpDeliveryTest {
     }
 
     private Notification awaitStatus(UUID id, NotificationStatus status) {
-        return await().atMost(PROCESSING).until(() -> notifications.row(id), row -> row.status == status);
+        return notifications.awaitStatus(id, status, PROCESSING);
     }
 
     /** Drains the DLQ until the job of {@code id} shows up; other tests' leftovers are dropped on the way. */
     private BrokerProbe.Taken awaitDeadLetter(UUID id) {
-        List<BrokerProbe.Taken> seen = new ArrayList<>();
-        Optional<BrokerProbe.Taken> parked = await().atMost(PROCESSING).until(() -> {
-            seen.addAll(broker.drain(DLQ));
-            return seen.stream().filter(t -> id.toString().equals(t.headers().get(JobHeaders.NOTIFICATION_ID)))
-                    .findFirst();
-        }, Optional::isPresent);
-        return parked.orElseThrow();
+        return broker.awaitMessage(DLQ, JobHeaders.NOTIFICATION_ID, id.toString(), PROCESSING);
     }
 
     private double duplicatesSkipped() {

@@ -1,33 +1,16 @@
 package io.notiflow.email;
 
 import io.notiflow.core.job.Channel;
-import io.notiflow.core.rabbit.JobPublisher;
-import io.notiflow.core.status.DeliveryAttempt;
-import io.notiflow.core.status.DeliveryAttemptRepository;
 import io.notiflow.core.status.Notification;
-import io.notiflow.core.status.NotificationRepository;
-import io.notiflow.core.status.NotificationStatus;
-import io.quarkus.narayana.jta.QuarkusTransaction;
-import jakarta.enterprise.context.ApplicationScoped;
+import io.notiflow.core.testing.QueuedNotifications;
 
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.List;
 import java.util.UUID;
 
 /** Queues email notifications the way api-service does (row committed, then the job published) and reads them back. */
-@ApplicationScoped
-public class TestNotifications {
+public class TestNotifications extends QueuedNotifications {
 
-    private final NotificationRepository notifications;
-    private final DeliveryAttemptRepository attempts;
-    private final JobPublisher jobs;
-
-    public TestNotifications(NotificationRepository notifications, DeliveryAttemptRepository attempts,
-                             JobPublisher jobs) {
-        this.notifications = notifications;
-        this.attempts = attempts;
-        this.jobs = jobs;
+    public TestNotifications() {
+        super(Channel.EMAIL);
     }
 
     /** A fresh recipient per test, so GreenMail's mailbox tells tests apart. */
@@ -36,38 +19,14 @@ public class TestNotifications {
     }
 
     public Notification queue(String to, String subject, String text, String html) {
-        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        Notification row = new Notification();
-        row.id = UUID.randomUUID();
-        row.type = Channel.EMAIL;
-        row.receiver = to;
-        row.subject = subject;
-        row.message = text;
-        row.html = html;
-        row.status = NotificationStatus.QUEUED;
-        row.correlationId = "test-" + row.id;
-        row.createdAt = now;
-        row.updatedAt = now;
-        QuarkusTransaction.requiringNew().run(() -> notifications.persist(row));
-        publish(row);
-        QuarkusTransaction.requiringNew().run(() -> notifications.markPublished(List.of(row.id), now));
-        return row;
+        return enqueue(to, row -> {
+            row.subject = subject;
+            row.message = text;
+            row.html = html;
+        });
     }
 
     public Notification queue(String to) {
         return queue(to, "Hello", "Hello from notiflow", null);
-    }
-
-    /** Publishes the row's job (again), as the outbox relay does. */
-    public void publish(Notification row) {
-        jobs.publishNew(row.toJob());
-    }
-
-    public Notification row(UUID id) {
-        return QuarkusTransaction.requiringNew().call(() -> notifications.findById(id));
-    }
-
-    public List<DeliveryAttempt> attempts(UUID id) {
-        return QuarkusTransaction.requiringNew().call(() -> attempts.forNotification(id));
     }
 }

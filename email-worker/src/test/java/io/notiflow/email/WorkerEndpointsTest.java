@@ -1,52 +1,35 @@
 package io.notiflow.email;
 
 import io.notiflow.core.status.NotificationStatus;
-import io.notiflow.core.worker.DeliveryWorker;
+import io.notiflow.core.testing.WorkerEndpointChecks;
+import io.notiflow.core.testing.WorkerTestSupport;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.UUID;
 
-import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.hasItems;
-import static org.hamcrest.Matchers.is;
-
 /** What an operator's probes and scrapers see on port 8081. */
 @QuarkusTest
 class WorkerEndpointsTest {
 
-    @Inject
-    DeliveryWorker worker;
+    private static final Duration PROCESSING = Duration.ofSeconds(30);
 
-    @Inject
-    TestNotifications notifications;
+    private final TestNotifications notifications = new TestNotifications();
 
     @Test
     void readinessIsUpWithBrokerDatabaseAndWorkerChecks() {
-        await().atMost(Duration.ofSeconds(30)).until(worker::isConsuming);
+        WorkerTestSupport.awaitConsuming(PROCESSING);
 
-        given().when().get("/q/health/ready")
-                .then().statusCode(200)
-                .body("status", is("UP"))
-                .body("checks.name", hasItems("rabbitmq", "delivery-worker", "Database connections health check"))
-                .body("checks.find { it.name == 'delivery-worker' }.data.channel", is("email"))
-                .body("checks.find { it.name == 'delivery-worker' }.data.consuming", is(true))
-                .body("checks.find { it.name == 'delivery-worker' }.data.providerCircuit", is("closed"));
+        WorkerEndpointChecks.assertReady("email");
     }
 
     @Test
     void metricsCountDeliveriesByOutcome() {
-        await().atMost(Duration.ofSeconds(30)).until(worker::isConsuming);
+        WorkerTestSupport.awaitConsuming(PROCESSING);
         UUID id = notifications.queue(TestNotifications.uniqueAddress()).id;
-        await().atMost(Duration.ofSeconds(30)).until(() -> notifications.row(id).status == NotificationStatus.SENT);
+        notifications.awaitStatus(id, NotificationStatus.SENT, PROCESSING);
 
-        given().when().get("/q/metrics")
-                .then().statusCode(200)
-                .body(containsString("notiflow_deliveries_total{channel=\"email\",outcome=\"sent\"}"))
-                .body(containsString("notiflow_delivery_attempt_seconds_count{channel=\"email\",outcome=\"sent\"}"));
+        WorkerEndpointChecks.assertMetrics("email");
     }
 }

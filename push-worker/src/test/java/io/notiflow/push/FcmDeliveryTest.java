@@ -11,7 +11,7 @@ import io.notiflow.core.status.DeliveryAttempt;
 import io.notiflow.core.status.Notification;
 import io.notiflow.core.status.NotificationStatus;
 import io.notiflow.core.testing.BrokerProbe;
-import io.notiflow.core.worker.DeliveryWorker;
+import io.notiflow.core.testing.WorkerTestSupport;
 import io.notiflow.core.worker.GuardedSender;
 import io.notiflow.push.repository.DeadDeviceTokenRepository;
 import io.quarkus.test.junit.QuarkusTest;
@@ -23,10 +23,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.IntStream;
 
@@ -51,14 +49,10 @@ class FcmDeliveryTest {
     @InjectFcmFake
     FcmFake fcm;
 
-    @Inject
-    TestNotifications notifications;
+    private final TestNotifications notifications = new TestNotifications();
 
     @Inject
     DeadDeviceTokenRepository deadTokens;
-
-    @Inject
-    DeliveryWorker worker;
 
     @Inject
     CircuitBreakerMaintenance breakers;
@@ -68,9 +62,7 @@ class FcmDeliveryTest {
     @BeforeEach
     void startFromAHealthyProvider() {
         fcm.reset();
-        // Failures of one test must not open the provider circuit for the next.
-        breakers.resetAll();
-        await().atMost(PROCESSING).until(worker::isConsuming);
+        WorkerTestSupport.startFromAHealthyProvider(PROCESSING);
         broker = new BrokerProbe(PushWorkerTestResources.VHOST);
     }
 
@@ -259,17 +251,11 @@ class FcmDeliveryTest {
     }
 
     private Notification awaitStatus(UUID id, NotificationStatus status) {
-        return await().atMost(PROCESSING).until(() -> notifications.row(id), row -> row.status == status);
+        return notifications.awaitStatus(id, status, PROCESSING);
     }
 
     /** Drains the DLQ until the job of {@code id} shows up; other tests' leftovers are dropped on the way. */
     private BrokerProbe.Taken awaitDeadLetter(UUID id) {
-        List<BrokerProbe.Taken> seen = new ArrayList<>();
-        Optional<BrokerProbe.Taken> parked = await().atMost(PROCESSING).until(() -> {
-            seen.addAll(broker.drain(DLQ));
-            return seen.stream().filter(t -> id.toString().equals(t.headers().get(JobHeaders.NOTIFICATION_ID)))
-                    .findFirst();
-        }, Optional::isPresent);
-        return parked.orElseThrow();
+        return broker.awaitMessage(DLQ, JobHeaders.NOTIFICATION_ID, id.toString(), PROCESSING);
     }
 }

@@ -9,7 +9,7 @@ import io.notiflow.core.status.DeliveryAttempt;
 import io.notiflow.core.status.Notification;
 import io.notiflow.core.status.NotificationStatus;
 import io.notiflow.core.testing.BrokerProbe;
-import io.notiflow.core.worker.DeliveryWorker;
+import io.notiflow.core.testing.WorkerTestSupport;
 import io.notiflow.core.worker.GuardedSender;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
@@ -21,10 +21,8 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.IntStream;
 
@@ -44,11 +42,7 @@ class TwilioDeliveryTest {
     @InjectTwilioFake
     TwilioFake twilio;
 
-    @Inject
-    TestNotifications notifications;
-
-    @Inject
-    DeliveryWorker worker;
+    private final TestNotifications notifications = new TestNotifications();
 
     @Inject
     CircuitBreakerMaintenance breakers;
@@ -57,9 +51,7 @@ class TwilioDeliveryTest {
 
     @BeforeEach
     void startFromAHealthyProvider() {
-        // Failures of one test must not open the provider circuit for the next.
-        breakers.resetAll();
-        await().atMost(PROCESSING).until(worker::isConsuming);
+        WorkerTestSupport.startFromAHealthyProvider(PROCESSING);
         broker = new BrokerProbe(SmsWorkerTestResources.VHOST);
     }
 
@@ -186,17 +178,11 @@ class TwilioDeliveryTest {
     }
 
     private Notification awaitStatus(UUID id, NotificationStatus status) {
-        return await().atMost(PROCESSING).until(() -> notifications.row(id), row -> row.status == status);
+        return notifications.awaitStatus(id, status, PROCESSING);
     }
 
     /** Drains the DLQ until the job of {@code id} shows up; other tests' leftovers are dropped on the way. */
     private BrokerProbe.Taken awaitDeadLetter(UUID id) {
-        List<BrokerProbe.Taken> seen = new ArrayList<>();
-        Optional<BrokerProbe.Taken> parked = await().atMost(PROCESSING).until(() -> {
-            seen.addAll(broker.drain(DLQ));
-            return seen.stream().filter(t -> id.toString().equals(t.headers().get(JobHeaders.NOTIFICATION_ID)))
-                    .findFirst();
-        }, Optional::isPresent);
-        return parked.orElseThrow();
+        return broker.awaitMessage(DLQ, JobHeaders.NOTIFICATION_ID, id.toString(), PROCESSING);
     }
 }

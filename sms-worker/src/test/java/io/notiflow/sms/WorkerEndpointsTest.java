@@ -1,63 +1,40 @@
 package io.notiflow.sms;
 
 import io.notiflow.core.status.NotificationStatus;
-import io.notiflow.core.worker.DeliveryWorker;
+import io.notiflow.core.testing.WorkerEndpointChecks;
+import io.notiflow.core.testing.WorkerTestSupport;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
-import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.UUID;
 
-import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.hasItems;
-import static org.hamcrest.Matchers.is;
-
 /** What an operator's probes and scrapers see on port 8082. */
 @QuarkusTest
 class WorkerEndpointsTest {
 
+    private static final Duration PROCESSING = Duration.ofSeconds(30);
+
     @InjectTwilioFake
     TwilioFake twilio;
 
-    @Inject
-    DeliveryWorker worker;
-
-    @Inject
-    TestNotifications notifications;
-
-    @Inject
-    CircuitBreakerMaintenance breakers;
+    private final TestNotifications notifications = new TestNotifications();
 
     @Test
     void readinessIsUpWithBrokerDatabaseAndWorkerChecks() {
-        breakers.resetAll();
-        await().atMost(Duration.ofSeconds(30)).until(worker::isConsuming);
+        WorkerTestSupport.startFromAHealthyProvider(PROCESSING);
 
-        given().when().get("/q/health/ready")
-                .then().statusCode(200)
-                .body("status", is("UP"))
-                .body("checks.name", hasItems("rabbitmq", "delivery-worker", "Database connections health check"))
-                .body("checks.find { it.name == 'delivery-worker' }.data.channel", is("sms"))
-                .body("checks.find { it.name == 'delivery-worker' }.data.consuming", is(true))
-                .body("checks.find { it.name == 'delivery-worker' }.data.providerCircuit", is("closed"));
+        WorkerEndpointChecks.assertReady("sms");
     }
 
     @Test
     void metricsCountDeliveriesByOutcome() {
-        breakers.resetAll();
-        await().atMost(Duration.ofSeconds(30)).until(worker::isConsuming);
+        WorkerTestSupport.startFromAHealthyProvider(PROCESSING);
         String to = TwilioFake.uniqueNumber();
         twilio.accepts(to, "SM00000000000000000000000000000003");
         UUID id = notifications.queue(to).id;
-        await().atMost(Duration.ofSeconds(30)).until(() -> notifications.row(id).status == NotificationStatus.SENT);
+        notifications.awaitStatus(id, NotificationStatus.SENT, PROCESSING);
 
-        given().when().get("/q/metrics")
-                .then().statusCode(200)
-                .body(containsString("notiflow_deliveries_total{channel=\"sms\",outcome=\"sent\"}"))
-                .body(containsString("notiflow_delivery_attempt_seconds_count{channel=\"sms\",outcome=\"sent\"}"));
+        WorkerEndpointChecks.assertMetrics("sms");
     }
 }

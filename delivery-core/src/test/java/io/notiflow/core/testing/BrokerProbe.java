@@ -8,11 +8,15 @@ import com.rabbitmq.client.GetResponse;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
+
+import static org.awaitility.Awaitility.await;
 
 /** A plain AMQP client for tests: looks into queues on the real broker the way an operator would. */
 public final class BrokerProbe implements AutoCloseable {
@@ -49,6 +53,19 @@ public final class BrokerProbe implements AutoCloseable {
             taken.add(toTaken(response));
         }
         return taken;
+    }
+
+    /**
+     * Drains {@code queue} until a message whose header {@code header} is {@code value} shows up, and returns it;
+     * other messages (other tests' leftovers) are dropped on the way.
+     */
+    public Taken awaitMessage(String queue, String header, String value, Duration atMost) {
+        List<Taken> seen = new ArrayList<>();
+        Optional<Taken> found = await().atMost(atMost).until(() -> {
+            seen.addAll(drain(queue));
+            return seen.stream().filter(t -> value.equals(t.headers().get(header))).findFirst();
+        }, Optional::isPresent);
+        return found.orElseThrow();
     }
 
     public void purge(String queue) throws IOException {

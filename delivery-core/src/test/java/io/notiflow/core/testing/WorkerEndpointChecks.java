@@ -1,0 +1,87 @@
+package io.notiflow.core.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What an operator's probes and scrapers see on a channel worker's HTTP port, checked the same way for every
+ * channel. Call from the worker's own {@code @QuarkusTest}: the address is the running test application's
+ * ({@code test.url}).
+ */
+public final class WorkerEndpointChecks {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private WorkerEndpointChecks() {
+    }
+
+    /**
+     * {@code /q/health/ready} answers 200, UP, with the rabbitmq, delivery-worker and database checks, and the
+     * delivery-worker check reports {@code channel}, consuming and a closed provider circuit.
+     */
+    public static void assertReady(String channel) {
+        HttpResponse<String> response = get("/q/health/ready");
+        assertThat(response.statusCode()).as("GET /q/health/ready: %s", response.body()).isEqualTo(200);
+        JsonNode health = parse(response.body());
+        assertThat(health.path("status").asText()).isEqualTo("UP");
+        List<String> names = new ArrayList<>();
+        JsonNode worker = null;
+        for (JsonNode check : health.path("checks")) {
+            names.add(check.path("name").asText());
+            if ("delivery-worker".equals(check.path("name").asText())) {
+                worker = check;
+            }
+        }
+        assertThat(names).contains("rabbitmq", "delivery-worker", "Database connections health check");
+        JsonNode data = worker.path("data");
+        assertThat(data.path("channel").isTextual()).isTrue();
+        assertThat(data.path("channel").asText()).isEqualTo(channel);
+        assertThat(data.path("consuming").isBoolean()).isTrue();
+        assertThat(data.path("consuming").asBoolean()).isTrue();
+        assertThat(data.path("providerCircuit").asText()).isEqualTo("closed");
+    }
+
+    /** {@code /q/metrics} answers 200 and counts and times sent deliveries of {@code channel}. */
+    public static void assertMetrics(String channel) {
+        HttpResponse<String> response = get("/q/metrics");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body())
+                .contains("notiflow_deliveries_total{channel=\"" + channel + "\",outcome=\"sent\"}")
+                .contains("notiflow_delivery_attempt_seconds_count{channel=\"" + channel + "\",outcome=\"sent\"}");
+    }
+
+    private static HttpResponse<String> get(String path) {
+        String base = ConfigProvider.getConfig().getValue("test.url", String.class);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base.replaceAll("/+$", "") + path))
+                .timeout(Duration.ofSeconds(30)).GET().build();
+        try {
+            return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+                    .send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new AssertionError("GET " + request.uri() + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private static JsonNode parse(String body) {
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            throw new AssertionError("not JSON: " + body, e);
+        }
+    }
+}
