@@ -20,10 +20,6 @@ import java.util.UUID;
 @ApplicationScoped
 public class NotificationRepository implements PanacheRepositoryBase<Notification, UUID> {
 
-    public Optional<Notification> findByRequestId(String requestId) {
-        return find("requestId", requestId).firstResultOptional();
-    }
-
     public Optional<NotificationStatus> statusOf(UUID id) {
         return getEntityManager()
                 .createQuery("select n.status from Notification n where n.id = :id", NotificationStatus.class)
