@@ -15,7 +15,8 @@ public record NotificationView(UUID id, String type, String receiver, String sub
                                Map<String, String> data, String status, int retries, String lastError,
                                String providerMessageId, String userId, String requestId, String correlationId,
                                OffsetDateTime createdAt, OffsetDateTime updatedAt, OffsetDateTime publishedAt,
-                               OffsetDateTime sentAt, String skipReason, String templateCode,
+                               OffsetDateTime sentAt, OffsetDateTime deliveredAt,
+                               OffsetDateTime readAt, String skipReason, String templateCode,
                                Integer templateVersion, List<AttemptView> attempts) {
 
     public record AttemptView(int attempt, String outcome, String errorClass, String error, long durationMs,
@@ -29,7 +30,8 @@ public record NotificationView(UUID id, String type, String receiver, String sub
     public static NotificationView of(Notification n, List<DeliveryAttempt> attempts) {
         return new NotificationView(n.id, n.type.key(), n.receiver, n.subject, n.title, n.message, n.data,
                 n.status.key(), n.retries, n.lastError, n.providerMessageId, n.userId, n.requestId, n.correlationId,
-                n.createdAt, n.updatedAt, n.publishedAt, n.sentAt, n.skipReason, n.templateCode, n.templateVersion,
+                n.createdAt, n.updatedAt, n.publishedAt, n.sentAt, n.deliveredAt, n.readAt, n.skipReason,
+                n.templateCode, n.templateVersion,
                 attempts == null ? null : attempts.stream().map(AttemptView::of).toList());
     }
 }

@@ -81,6 +81,14 @@ public class Notification {
     @Column(name = "sent_at")
     public OffsetDateTime sentAt;
 
+    /** In-app: when a client acknowledged it. */
+    @Column(name = "delivered_at")
+    public OffsetDateTime deliveredAt;
+
+    /** In-app: when the user read it. */
+    @Column(name = "read_at")
+    public OffsetDateTime readAt;
+
     @Column(name = "created_at", nullable = false)
     public OffsetDateTime createdAt;
 
