@@ -47,6 +47,14 @@ public class JobPublisher {
         publisher.publish("", Topology.deadLetterQueue(channel), properties(copy(headers)), body);
     }
 
+    /**
+     * A job taken off its channel's dead-letter queue back onto the work queue, through the work exchange, with
+     * {@code headers} as given (see {@link JobHeaders#forReplay}).
+     */
+    public void publishReplayed(Channel channel, byte[] body, Map<String, Object> headers) {
+        publisher.publish(Topology.WORK_EXCHANGE, channel.key(), properties(copy(headers)), body);
+    }
+
     private static Map<String, Object> copy(Map<String, Object> headers) {
         return headers == null ? new HashMap<>() : new HashMap<>(headers);
     }

@@ -152,8 +152,7 @@ public class DeliveryProcessor {
      */
     private static int attemptsSoFar(Map<String, Object> headers, NotificationStatus current) {
         if (current == NotificationStatus.FAILED && headers.containsKey(JobHeaders.ERROR_CLASS)) {
-            headers.keySet().removeIf(h -> h.equals(JobHeaders.ERROR_CLASS) || h.equals(JobHeaders.ERROR_MESSAGE)
-                    || h.equals(JobHeaders.FAILURE_KIND) || h.equals(JobHeaders.LAST_ATTEMPT_AT));
+            headers.keySet().removeAll(JobHeaders.REASONS);
             LOG.info("job replayed from the dead-letter queue; attempt budget reset");
             return 0;
         }

@@ -1,0 +1,104 @@
+package io.notiflow.api.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.notiflow.api.service.DeadLetterService;
+import io.notiflow.api.service.DeadLetterService.ReplayInterruptedException;
+import io.notiflow.api.service.InvalidRequestException;
+import io.notiflow.api.service.ReplaySelector;
+import io.notiflow.core.job.Channel;
+import io.notiflow.core.rabbit.BrokerUnavailableException;
+import io.notiflow.core.rabbit.DeadLetterQueue;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+@Path("/api/dlq/{channel}")
+@Produces(MediaType.APPLICATION_JSON)
+public class DeadLetterResource {
+
+    private static final Logger LOG = Logger.getLogger(DeadLetterResource.class);
+    static final int DEFAULT_LIMIT = 50;
+    static final int MAX_LIMIT = 500;
+
+    private final DeadLetterService service;
+    private final RequestJson json;
+
+    public DeadLetterResource(DeadLetterService service, RequestJson json) {
+        this.service = service;
+        this.json = json;
+    }
+
+    @GET
+    @Operation(summary = "What is parked in notifications.<channel>.dlq, oldest first, with the headers saying why;"
+            + " the messages stay in the queue")
+    public DeadLetterView.Listing list(@PathParam("channel") String channel, @QueryParam("limit") String limit) {
+        Channel parsed = channel(channel);
+        int pageSize = DEFAULT_LIMIT;
+        if (limit != null && !limit.isEmpty()) {
+            try {
+                pageSize = Integer.parseInt(limit);
+            } catch (NumberFormatException e) {
+                pageSize = -1;
+            }
+            if (pageSize < 1 || pageSize > MAX_LIMIT) {
+                throw InvalidRequestException.of("limit", "must be a whole number from 1 to " + MAX_LIMIT);
+            }
+        }
+        DeadLetterQueue.Listing listing = service.list(parsed, pageSize);
+        return new DeadLetterView.Listing(parsed.key(), listing.queue(), listing.depth(), listing.letters().size(),
+                listing.letters().stream().map(DeadLetterView::of).toList());
+    }
+
+    @POST
+    @Path("/replay")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Moves parked jobs back to the work queue with a fresh attempt budget: {\"all\":true},"
+            + " {\"ids\":[...]} or {\"error_class\":\"...\"}; their rows go back to queued and the replay is recorded")
+    public ReplayView replay(@PathParam("channel") String channel, String body,
+                             @Context ContainerRequestContext request) {
+        Channel parsed = channel(channel);
+        ReplaySelector selector = ReplaySelector.from(json.read(body, JsonNode.class));
+        return ReplayView.of(service.replay(parsed, selector, request.getHeaderString(ApiKeyFilter.HEADER),
+                CorrelationFilter.current(request)));
+    }
+
+    @ServerExceptionMapper
+    public Response brokerDown(BrokerUnavailableException e) {
+        LOG.errorf("broker unavailable: %s", e.getMessage());
+        return unavailable(Map.of("error", "the message broker is unavailable; nothing was moved, retry later"));
+    }
+
+    @ServerExceptionMapper
+    public Response interrupted(ReplayInterruptedException e) {
+        LOG.error(e.getMessage());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", "the message broker failed during the replay; the jobs listed went back to work,"
+                + " the rest stay in the dead-letter queue; retry later");
+        body.put("partial", ReplayView.of(e.partial()));
+        return unavailable(body);
+    }
+
+    private static Response unavailable(Object body) {
+        return Response.status(Response.Status.SERVICE_UNAVAILABLE).type(MediaType.APPLICATION_JSON)
+                .header("Retry-After", "5").entity(body).build();
+    }
+
+    private static Channel channel(String key) {
+        return Channel.fromKey(key).orElseThrow(() -> InvalidRequestException.of("channel",
+                "'" + key + "' is not one of " + Channel.keys()));
+    }
+}
