@@ -10,9 +10,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +25,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * One packaged service ({@code java -jar .../quarkus-app/quarkus-run.jar}) run as a separate process on a free
  * port, configured only through environment variables, as an operator runs it. Output goes to
- * {@code target/e2e-logs/<name>.log} (appended across restarts). A JVM shutdown hook kills whatever is still
- * running, so a failed or interrupted run leaves no process behind.
+ * {@code target/e2e-logs/<name>.log} (appended across restarts). It runs from a copy of the module's
+ * {@code quarkus-app} taken when the suite starts, so a concurrent rebuild of the module does not change its jars
+ * under it. A JVM shutdown hook kills whatever is still running, so a failed or interrupted run leaves no process
+ * behind.
  */
 public final class ServiceProcess {
 
@@ -32,6 +36,8 @@ public final class ServiceProcess {
             Long.getLong("e2e.ready-timeout-seconds", 90));
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+    /** Each service's quarkus-app directory → this run's private copy of it. */
+    private static final Map<Path, Path> SNAPSHOTS = new ConcurrentHashMap<>();
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly),
@@ -51,11 +57,12 @@ public final class ServiceProcess {
      */
     public ServiceProcess(String name, String jarProperty, Map<String, String> env) {
         this.name = name;
-        this.jar = Path.of(required(jarProperty)).normalize();
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(name + " is not packaged: " + jar + " is missing (run `./mvnw -B package"
-                    + " -DskipTests` for that module, or run this suite from the root build)");
+        Path packaged = Path.of(required(jarProperty)).toAbsolutePath().normalize();
+        if (!Files.isRegularFile(packaged)) {
+            throw new IllegalStateException(name + " is not packaged: " + packaged + " is missing (run `./mvnw -B"
+                    + " package -DskipTests` for that module, or run this suite from the root build)");
         }
+        this.jar = snapshot(packaged);
         this.port = freePort();
         this.env = new LinkedHashMap<>(env);
         this.env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
@@ -84,10 +91,10 @@ public final class ServiceProcess {
         ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-jar", jar.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        // Only what this suite sets: an operator's RETRY_DELAYS_EMAIL or SMTP_* in the shell must not leak in.
+        // Only what this suite sets: an operator's RETRY_DELAYS_EMAIL, SMTP_* or JWT_* in the shell must not leak in.
         builder.environment().keySet().removeIf(k -> k.startsWith("RETRY_DELAYS") || k.startsWith("SMTP_")
                 || k.startsWith("RABBITMQ_") || k.startsWith("QUARKUS_") || k.startsWith("WORKER_")
-                || k.equals("API_KEYS"));
+                || k.startsWith("JWT_") || k.startsWith("INAPP_") || k.equals("API_KEYS"));
         builder.environment().putAll(env);
         try {
             Files.createDirectories(log.getParent());
@@ -122,6 +129,15 @@ public final class ServiceProcess {
         current.destroy();
         waitForExit(current);
         appendToLog("stopped with SIGTERM");
+    }
+
+    /** Whether this service's log (every run of it so far) has a line containing {@code text}. */
+    public boolean logContains(String text) {
+        try (var lines = Files.lines(log, StandardCharsets.UTF_8)) {
+            return lines.anyMatch(line -> line.contains(text));
+        } catch (IOException | UncheckedIOException e) {
+            return false;
+        }
     }
 
     /** The last lines of this service's log, for failure messages. */
@@ -205,6 +221,48 @@ public final class ServiceProcess {
                     + " for failsafe)");
         }
         return value;
+    }
+
+    /**
+     * A private copy of the service's {@code quarkus-app} directory, made once per test run, that the processes
+     * run from. A rebuild of the module while the suite runs (a concurrent {@code package}) replaces the jars in
+     * its {@code target/quarkus-app}; a running JVM whose class path changes under it fails or hangs loading its
+     * next class.
+     */
+    private static Path snapshot(Path runJar) {
+        Path app = runJar.getParent();
+        return SNAPSHOTS.computeIfAbsent(app, source -> {
+            String module = source.getParent() != null && source.getParent().getParent() != null
+                    ? source.getParent().getParent().getFileName().toString() : source.getFileName().toString();
+            Path copy = Path.of(System.getProperty("e2e.apps", "target/e2e-apps")).toAbsolutePath().resolve(module);
+            try {
+                deleteTree(copy);
+                try (var files = Files.walk(source)) {
+                    for (Path file : (Iterable<Path>) files::iterator) {
+                        Path target = copy.resolve(source.relativize(file).toString());
+                        if (Files.isDirectory(file)) {
+                            Files.createDirectories(target);
+                        } else {
+                            Files.copy(file, target, StandardCopyOption.COPY_ATTRIBUTES);
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot copy " + source + " to " + copy, e);
+            }
+            return copy;
+        }).resolve(runJar.getFileName().toString());
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var files = Files.walk(root)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        }
     }
 
     static int freePort() {
