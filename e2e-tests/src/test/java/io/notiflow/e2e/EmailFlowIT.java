@@ -137,10 +137,14 @@ class EmailFlowIT {
         for (String id : idBySubject.values()) {
             JsonPath view = notification(id);
             assertThat(view.getString("status")).isEqualTo("sent");
-            assertThat(view.getInt("retries")).isZero();
             assertThat(view.getString("sentAt")).isNotNull();
-            assertThat(view.getList("attempts.outcome")).containsExactly("sent");
-            assertThat(view.getList("attempts.attempt", Integer.class)).containsExactly(1);
+            // Usually one attempt. On a loaded machine a freshly started worker's first SMTP connections can
+            // time out (seen: one of three concurrent cold sends hit the 10 s mailer timeout); that attempt is
+            // retried on the ladder, and the mail still arrives exactly once (checked above).
+            List<String> outcomes = view.getList("attempts.outcome");
+            assertThat(outcomes).last().isEqualTo("sent");
+            assertThat(outcomes.subList(0, outcomes.size() - 1)).allMatch("transient"::equals);
+            assertThat(view.getInt("retries")).isEqualTo(outcomes.size() - 1);
         }
 
         assertThat(sql("SELECT type, status, COUNT(*) FROM notifications GROUP BY type, status"))
@@ -292,6 +296,37 @@ class EmailFlowIT {
     }
 
     /** Surfaces a failed POST at once instead of waiting out the arrival timeout. */
+    /** Issue 5's flow through a real worker: a stored user and a Mustache template, rendered at accept time. */
+    @Test
+    @Order(5)
+    void notifiesAUserWithATemplateRenderedAtAcceptTime() {
+        api().body("""
+                        {"id":"e2e-u-1","email":"grace@example.com","locale":"en"}""")
+                .post("/api/users").then().statusCode(201);
+        api().body("""
+                        {"code":"e2e-welcome","channel":"email","subject":"tpl-Welcome {{name}}",
+                         "body":"Hello {{name}}","html":"<p>Hello {{name}}</p>"}""")
+                .post("/api/templates").then().statusCode(201);
+
+        String id = accept("""
+                {"type":"email","user_id":"e2e-u-1","template_code":"e2e-welcome",
+                 "variables":{"name":"Ada & Bob"},"request_id":"tpl-request-1"}""");
+        await().atMost(Duration.ofSeconds(60)).until(() -> "sent".equals(status(id)));
+
+        List<SmtpSink.Arrival> arrivals = smtp.arrivals("tpl-");
+        assertThat(arrivals).hasSize(1);
+        SmtpSink.Arrival mail = arrivals.get(0);
+        assertThat(mail.recipient()).isEqualTo("grace@example.com");
+        assertThat(mail.subject()).isEqualTo("tpl-Welcome Ada & Bob");        // plain text: not escaped
+        assertThat(mail.raw()).contains("Hello Ada & Bob")                     // the text part
+                .contains("<p>Hello Ada &amp; Bob</p>");                        // the HTML part, escaped
+
+        JsonPath view = notification(id);
+        assertThat(view.getString("templateCode")).isEqualTo("e2e-welcome");
+        assertThat(view.getString("message")).isEqualTo("Hello Ada & Bob");
+        assertThat(view.getString("userId")).isEqualTo("e2e-u-1");
+    }
+
     private static void failOnRejectedPost(List<Future<?>> posts) throws Exception {
         for (Future<?> post : posts) {
             if (post.isDone()) {

@@ -23,8 +23,8 @@ public final class SmtpSink implements AutoCloseable {
 
     public static final String HOST = "127.0.0.1";
 
-    /** One message as the recipient's server received it. */
-    public record Arrival(String recipient, String subject, String messageId, String body) {
+    /** One message as the recipient's server received it; {@code raw} is the whole MIME text. */
+    public record Arrival(String recipient, String subject, String messageId, String body, String raw) {
     }
 
     private final int port = ServiceProcess.freePort();
@@ -78,7 +78,8 @@ public final class SmtpSink implements AutoCloseable {
         try {
             Object content = message.getContent();
             return new Arrival(recipient, message.getSubject(), message.getHeader("Message-ID", null),
-                    content instanceof String text ? text.strip() : String.valueOf(content));
+                    content instanceof String text ? text.strip() : String.valueOf(content),
+                    com.icegreen.greenmail.util.GreenMailUtil.getWholeMessage(message));
         } catch (MessagingException | IOException e) {
             throw new IllegalStateException("unreadable message for " + recipient, e);
         }
