@@ -26,6 +26,15 @@ public class TestNotifications extends QueuedNotifications {
         });
     }
 
+    /** Queued as api-service would have accepted it within the trace of {@code traceParent}. */
+    public Notification queueTraced(String to, String traceParent) {
+        return enqueue(to, row -> {
+            row.subject = "Traced";
+            row.message = "Hello";
+            row.traceParent = traceParent;
+        });
+    }
+
     public Notification queue(String to) {
         return queue(to, "Hello", "Hello from notiflow", null);
     }

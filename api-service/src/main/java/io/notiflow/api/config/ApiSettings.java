@@ -22,4 +22,17 @@ public interface ApiSettings {
 
     @WithDefault("500")
     int maxListLimit();
+
+    /** Requests per API key (API_RATE_LIMIT_REQUESTS_PER_SECOND, API_RATE_LIMIT_BURST). */
+    RateLimit rateLimit();
+
+    interface RateLimit {
+        /** Sustained rate each key may call /api/* at; 0 turns rate limiting off. */
+        @WithDefault("1000")
+        double requestsPerSecond();
+
+        /** Calls a key may make at once after being idle (the bucket size). */
+        @WithDefault("2000")
+        int burst();
+    }
 }

@@ -1,6 +1,7 @@
 package io.notiflow.api.rest;
 
 import io.notiflow.api.config.ApiSettings;
+import io.notiflow.api.service.ApiKeyRateLimiter;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -11,16 +12,22 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
-/** Every /api/* call needs a configured X-API-Key (401 otherwise); request bodies are bounded (400 above the limit). */
+/**
+ * Every /api/* call needs a configured X-API-Key (401 otherwise) and stays within that key's rate (429 with
+ * Retry-After otherwise); request bodies are bounded (400 above the limit).
+ */
 public class ApiKeyFilter {
 
     public static final String HEADER = "X-API-Key";
 
     private final List<byte[]> keys;
     private final int maxBodyBytes;
+    private final ApiKeyRateLimiter rateLimiter;
 
-    public ApiKeyFilter(ApiSettings settings) {
+    public ApiKeyFilter(ApiSettings settings, ApiKeyRateLimiter rateLimiter) {
+        this.rateLimiter = rateLimiter;
         this.keys = settings.keys().stream()
                 .filter(k -> !k.isBlank())
                 .map(k -> k.trim().getBytes(StandardCharsets.UTF_8))
@@ -40,6 +47,13 @@ public class ApiKeyFilter {
         }
         if (!known(presented.trim().getBytes(StandardCharsets.UTF_8))) {
             return unauthorized("X-API-Key is not a valid key");
+        }
+        OptionalLong retryAfter = rateLimiter.tryAcquire(presented.trim());
+        if (retryAfter.isPresent()) {
+            return Response.status(Response.Status.TOO_MANY_REQUESTS).type(MediaType.APPLICATION_JSON)
+                    .header(HttpHeaders.RETRY_AFTER, retryAfter.getAsLong())
+                    .entity(ErrorBodies.rateLimited(retryAfter.getAsLong()))
+                    .build();
         }
         String length = request.getHeaderString(HttpHeaders.CONTENT_LENGTH);
         if (length != null && tooLong(length)) {

@@ -18,4 +18,11 @@ final class ErrorBodies {
         body.put("fields", fields);
         return body;
     }
+
+    static Map<String, Object> rateLimited(long retryAfterSeconds) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", "rate limit exceeded for this API key");
+        body.put("retryAfterSeconds", retryAfterSeconds);
+        return body;
+    }
 }

@@ -1,5 +1,6 @@
 package io.notiflow.api.service;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.notiflow.api.repository.AcceptedRequest;
 import io.notiflow.api.repository.AcceptedRequestRepository;
 import io.notiflow.api.rest.NotifyRequest;
@@ -10,6 +11,7 @@ import io.notiflow.core.status.DeliveryAttemptRepository;
 import io.notiflow.core.status.Notification;
 import io.notiflow.core.status.NotificationRepository;
 import io.notiflow.core.status.NotificationStatus;
+import io.notiflow.core.telemetry.MessageTracing;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.PersistenceException;
@@ -40,15 +42,19 @@ public class NotificationService {
     private final AcceptedRequestRepository acceptedRequests;
     private final RecipientPlanner planner;
     private final OutboxRelay relay;
+    private final MessageTracing tracing;
+    private final MeterRegistry metrics;
 
     public NotificationService(NotificationRepository notifications, DeliveryAttemptRepository attempts,
                                AcceptedRequestRepository acceptedRequests, RecipientPlanner planner,
-                               OutboxRelay relay) {
+                               OutboxRelay relay, MessageTracing tracing, MeterRegistry metrics) {
         this.notifications = notifications;
         this.attempts = attempts;
         this.acceptedRequests = acceptedRequests;
         this.planner = planner;
         this.relay = relay;
+        this.tracing = tracing;
+        this.metrics = metrics;
     }
 
     /**
@@ -84,6 +90,8 @@ public class NotificationService {
         LOG.infof("accepted %d %s notification(s), %d skipped: %s", queued, planned.get(0).draft().type().key(),
                 planned.size() - queued, messageIds(accepted.answer()));
         if (queued > 0) {
+            metrics.counter("notiflow.notifications.accepted", "type", planned.get(0).draft().type().key())
+                    .increment(queued);
             relay.wake();
         }
         return accepted;
@@ -98,8 +106,10 @@ public class NotificationService {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         List<Map<String, Object>> listed = new ArrayList<>();
         List<Notification> rows = new ArrayList<>();
+        String traceParent = tracing.currentTraceParent();
         for (Planned planned : plan.notifications()) {
             Notification row = row(planned, correlationId, now);
+            row.traceParent = traceParent;
             rows.add(row);
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("messageId", row.id.toString());

@@ -113,7 +113,7 @@ public class OutboxRelay {
             BrokerUnavailableException failure = null;
             for (Notification row : pending) {
                 try {
-                    jobs.publishNew(row.toJob());
+                    jobs.publishNew(row.toJob(), row.traceParent);
                 } catch (BrokerUnavailableException e) {
                     failure = e;
                     break;

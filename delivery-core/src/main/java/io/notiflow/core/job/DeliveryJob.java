@@ -2,6 +2,7 @@ package io.notiflow.core.job;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
@@ -19,5 +20,7 @@ public record DeliveryJob(
         String message,
         String html,
         Map<String, String> data,
-        String correlationId) {
+        String correlationId,
+        /* When the notification was accepted (its row's created_at), for the end-to-end latency metric. */
+        Instant acceptedAt) {
 }

@@ -5,6 +5,7 @@ import io.notiflow.core.job.Channel;
 import io.notiflow.core.job.DeliveryJob;
 import io.notiflow.core.job.JobCodec;
 import io.notiflow.core.job.JobHeaders;
+import io.notiflow.core.telemetry.MessageTracing;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.HashMap;
@@ -19,20 +20,31 @@ public class JobPublisher {
 
     private final ConfirmingPublisher publisher;
     private final JobCodec codec;
+    private final MessageTracing tracing;
 
-    public JobPublisher(ConfirmingPublisher publisher, JobCodec codec) {
+    public JobPublisher(ConfirmingPublisher publisher, JobCodec codec, MessageTracing tracing) {
         this.publisher = publisher;
         this.codec = codec;
+        this.tracing = tracing;
     }
 
-    /** A fresh job onto its channel's work queue. */
+    /** A fresh job onto its channel's work queue, in the current trace. */
     public void publishNew(DeliveryJob job) {
+        publishNew(job, null);
+    }
+
+    /**
+     * A fresh job onto its channel's work queue, continuing the trace it was accepted in ({@code traceParent}, the
+     * W3C traceparent stored with the row; the current trace when null). The trace context goes into the headers.
+     */
+    public void publishNew(DeliveryJob job, String traceParent) {
         Map<String, Object> headers = new HashMap<>();
         headers.put(JobHeaders.CORRELATION_ID, job.correlationId());
         headers.put(JobHeaders.NOTIFICATION_ID, job.notificationId().toString());
         headers.put(JobHeaders.ATTEMPTS, 0);
-        publisher.publish(Topology.WORK_EXCHANGE, job.channel().key(), properties(job.correlationId(),
-                job.notificationId().toString(), headers), codec.encode(job));
+        tracing.publishing(job.channel(), job.notificationId(), traceParent, headers,
+                () -> publisher.publish(Topology.WORK_EXCHANGE, job.channel().key(), properties(job.correlationId(),
+                        job.notificationId().toString(), headers), codec.encode(job)));
     }
 
     /** A job that failed {@code attempts} times onto ladder step {@code step}; it returns to the work queue after the step's TTL. */

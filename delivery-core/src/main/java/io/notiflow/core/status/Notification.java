@@ -75,6 +75,10 @@ public class Notification {
     @Column(name = "correlation_id", nullable = false)
     public String correlationId;
 
+    /** The W3C traceparent of the request that accepted it; the outbox relay continues that trace. */
+    @Column(name = "trace_parent")
+    public String traceParent;
+
     @Column(name = "published_at")
     public OffsetDateTime publishedAt;
 
@@ -97,6 +101,7 @@ public class Notification {
 
     /** The job a worker needs to deliver this notification. */
     public DeliveryJob toJob() {
-        return new DeliveryJob(id, type, receiver, subject, title, message, html, data, correlationId);
+        return new DeliveryJob(id, type, receiver, subject, title, message, html, data, correlationId,
+                createdAt == null ? null : createdAt.toInstant());
     }
 }

@@ -12,6 +12,9 @@ import io.notiflow.core.status.AttemptOutcome;
 import io.notiflow.core.status.NotificationStatus;
 import io.notiflow.core.status.StatusRecorder;
 import io.notiflow.core.status.StatusRecorder.Attempt;
+import io.notiflow.core.telemetry.MessageTracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
@@ -43,14 +46,16 @@ public class DeliveryProcessor {
     private final StatusRecorder status;
     private final GuardedSender guarded;
     private final MeterRegistry metrics;
+    private final MessageTracing tracing;
 
     public DeliveryProcessor(JobCodec codec, JobPublisher jobs, StatusRecorder status, GuardedSender guarded,
-                             MeterRegistry metrics) {
+                             MeterRegistry metrics, MessageTracing tracing) {
         this.codec = codec;
         this.jobs = jobs;
         this.status = status;
         this.guarded = guarded;
         this.metrics = metrics;
+        this.tracing = tracing;
     }
 
     /**
@@ -59,6 +64,19 @@ public class DeliveryProcessor {
      */
     @ActivateRequestContext
     public void process(ChannelSender sender, RetryPolicy policy, byte[] body, Map<String, Object> rawHeaders) {
+        // A CONSUMER span continuing the trace in the job's headers; its ids are in every log line below.
+        Span span = tracing.startProcessing(sender.channel(), rawHeaders);
+        try (Scope ignored = span.makeCurrent()) {
+            settle(sender, policy, body, rawHeaders);
+        } catch (RuntimeException | Error e) {
+            MessageTracing.failed(span, e);
+            throw e;
+        } finally {
+            span.end();
+        }
+    }
+
+    private void settle(ChannelSender sender, RetryPolicy policy, byte[] body, Map<String, Object> rawHeaders) {
         Channel channel = sender.channel();
         Map<String, Object> headers = rawHeaders == null ? new HashMap<>() : new HashMap<>(rawHeaders);
         DeliveryJob job;
@@ -94,7 +112,7 @@ public class DeliveryProcessor {
         int attemptNumber = failedBefore + 1;
         long started = System.nanoTime();
         try {
-            String providerId = guarded.send(sender, job);
+            String providerId = tracing.providerCall(channel, () -> guarded.send(sender, job));
             long millis = elapsedMillis(started);
             Attempt attempt = new Attempt(job.notificationId(), attemptNumber, AttemptOutcome.SENT, null, null, millis);
             if (sender.settlesStatusItself()) {
@@ -106,6 +124,7 @@ public class DeliveryProcessor {
             }
             status.sent(attempt, providerId);
             record(channel, "sent", millis);
+            recordLatency(channel, job);
             LOG.infof("notification %s sent over %s on attempt %d (%d ms, provider id %s)", job.notificationId(),
                     channel.key(), attemptNumber, millis, providerId);
         } catch (CircuitBreakerOpenException e) {
@@ -181,7 +200,21 @@ public class DeliveryProcessor {
         count(channel, outcome);
         Timer.builder("notiflow.delivery.attempt").description("Time spent in one provider call")
                 .tags("channel", channel.key(), "outcome", outcome)
+                .publishPercentileHistogram()
                 .register(metrics).record(Duration.ofMillis(millis));
+    }
+
+    /** Accepted to sent, retries and broker time included; from the accept time the job carries. */
+    private void recordLatency(Channel channel, DeliveryJob job) {
+        if (job.acceptedAt() == null) {
+            return; // a job published before the envelope carried it
+        }
+        Timer.builder("notiflow.delivery.latency").description("Time from accepting a notification to sending it")
+                .tags("channel", channel.key())
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(10))
+                .maximumExpectedValue(Duration.ofMinutes(10))
+                .register(metrics).record(Duration.between(job.acceptedAt(), Instant.now()));
     }
 
     private void count(Channel channel, String outcome) {

@@ -54,9 +54,9 @@ public class QueuedNotifications {
         return row;
     }
 
-    /** Publishes the row's job (again), as the outbox relay does. */
+    /** Publishes the row's job (again), as the outbox relay does, in the trace the row was accepted in. */
     public void publish(Notification row) {
-        bean(JobPublisher.class).publishNew(row.toJob());
+        bean(JobPublisher.class).publishNew(row.toJob(), row.traceParent);
     }
 
     public Notification row(UUID id) {

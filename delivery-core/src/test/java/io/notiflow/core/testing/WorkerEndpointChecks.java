@@ -53,13 +53,25 @@ public final class WorkerEndpointChecks {
         assertThat(data.path("providerCircuit").asText()).isEqualTo("closed");
     }
 
-    /** {@code /q/metrics} answers 200 and counts and times sent deliveries of {@code channel}. */
+    /**
+     * {@code /q/metrics} answers 200, counts and times sent deliveries of {@code channel} (attempt and accepted-to-sent
+     * histograms), has a depth gauge for its work queue, first retry step and DLQ, and SmallRye Fault Tolerance's
+     * circuit-breaker state.
+     */
     public static void assertMetrics(String channel) {
         HttpResponse<String> response = get("/q/metrics");
         assertThat(response.statusCode()).isEqualTo(200);
+        String queue = "notifications." + channel;
         assertThat(response.body())
                 .contains("notiflow_deliveries_total{channel=\"" + channel + "\",outcome=\"sent\"}")
-                .contains("notiflow_delivery_attempt_seconds_count{channel=\"" + channel + "\",outcome=\"sent\"}");
+                .contains("notiflow_delivery_attempt_seconds_count{channel=\"" + channel + "\",outcome=\"sent\"}")
+                .contains("notiflow_delivery_attempt_seconds_bucket{channel=\"" + channel + "\",outcome=\"sent\",le=")
+                .contains("notiflow_delivery_latency_seconds_bucket{channel=\"" + channel + "\",le=")
+                .contains("notiflow_delivery_latency_seconds_count{channel=\"" + channel + "\"}")
+                .contains("notiflow_queue_depth{queue=\"" + queue + "\"}")
+                .contains("notiflow_queue_depth{queue=\"" + queue + ".retry.1\"}")
+                .contains("notiflow_queue_depth{queue=\"" + queue + ".dlq\"}")
+                .containsPattern("ft_circuitbreaker_state_current\\{[^}]*state=\"closed\"[^}]*} 1\\.0");
     }
 
     private static HttpResponse<String> get(String path) {
