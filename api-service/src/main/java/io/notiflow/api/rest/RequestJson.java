@@ -6,11 +6,14 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.notiflow.api.service.FieldRules;
 import io.notiflow.api.service.InvalidRequestException;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -30,10 +33,36 @@ public class RequestJson {
         if (body == null || body.isBlank()) {
             throw InvalidRequestException.of("body", "a JSON object is required");
         }
+        JsonNode tree;
         try {
-            return nonNull(mapper.readValue(body, type));
+            tree = mapper.readTree(body);
         } catch (JsonProcessingException e) {
             throw invalid(e);
+        }
+        rejectNul(tree, "");
+        return type == JsonNode.class ? type.cast(tree) : convert(tree, type);
+    }
+
+    /**
+     * No text in a request may hold U+0000: PostgreSQL cannot store it (the insert would fail as if the database
+     * were down) and no channel can deliver it, so it is a 400 naming the field.
+     */
+    private static void rejectNul(JsonNode node, String path) {
+        if (node.isTextual() && node.textValue().indexOf('\u0000') >= 0) {
+            throw InvalidRequestException.of(path.isEmpty() ? "body" : path, "must not contain the NUL character");
+        }
+        if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                rejectNul(node.get(i), path + "[" + i + "]");
+            }
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            String name = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
+            if (field.getKey().indexOf('\u0000') >= 0) {
+                throw InvalidRequestException.of(FieldRules.printable(name), "must not contain the NUL character");
+            }
+            rejectNul(field.getValue(), name);
         }
     }
 
