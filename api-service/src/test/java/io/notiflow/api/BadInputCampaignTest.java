@@ -41,7 +41,8 @@ import static org.awaitility.Awaitility.await;
 class BadInputCampaignTest {
 
     private static final int TRIES = Integer.getInteger("badinput.tries", 3_000);
-    private static final long SEED = Long.getLong("badinput.seed", System.nanoTime());
+    // A fixed default keeps CI repeatable; -Dbadinput.seed=<n> explores other campaigns.
+    private static final long SEED = Long.getLong("badinput.seed", 20261122L);
     private static final int CHECK_EVERY = 500;
     private static final List<String> TABLES = List.of("notifications", "users", "templates", "accepted_requests",
             "dlq_replays");
