@@ -140,6 +140,28 @@ public final class ServiceProcess {
         }
     }
 
+    /** How many lines of this service's log (every run of it so far) contain {@code text}. */
+    public long logCount(String text) {
+        try (var lines = Files.lines(log, StandardCharsets.UTF_8)) {
+            return lines.filter(line -> line.contains(text)).count();
+        } catch (IOException | UncheckedIOException e) {
+            return 0;
+        }
+    }
+
+    /** Drops the log of earlier runs (the file is appended to across runs), so counts start from this run. */
+    public ServiceProcess freshLog() {
+        if (isRunning()) {
+            throw new IllegalStateException(name + " is running");
+        }
+        try {
+            Files.deleteIfExists(log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
     /** The last lines of this service's log, for failure messages. */
     public String logTail(int lines) {
         try {

@@ -102,7 +102,7 @@ public class DeliveryWorker {
                 return;
             } catch (IOException | RuntimeException e) {
                 LOG.warnf("cannot start consuming %s yet (%s); retrying in 2 s", Topology.workQueue(channel),
-                        e.getMessage());
+                        reason(e));
                 sleep(2000);
             }
         }
@@ -176,6 +176,18 @@ public class DeliveryWorker {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /**
+     * What went wrong, for the log. A channel error (a queue declared elsewhere with other arguments, say) comes as
+     * an IOException without a message; the broker's reason is in its cause.
+     */
+    private static String reason(Throwable e) {
+        Throwable t = e;
+        while (t.getMessage() == null && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getName() : t.getMessage();
     }
 
     private static void sleep(long millis) {
