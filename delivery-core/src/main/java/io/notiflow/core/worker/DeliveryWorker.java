@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -126,7 +127,20 @@ public class DeliveryWorker {
         @Override
         public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties properties,
                                    byte[] body) {
-            deliveries.execute(() -> handle(envelope.getDeliveryTag(), properties, body));
+            try {
+                deliveries.execute(() -> handle(envelope.getDeliveryTag(), properties, body));
+            } catch (RejectedExecutionException e) {
+                // Shutting down: a job that arrived after the cancel goes back to the queue untouched, rather than
+                // letting the client close the channel (which would also requeue jobs being sent right now).
+                try {
+                    synchronized (getChannel()) {
+                        getChannel().basicNack(envelope.getDeliveryTag(), false, true);
+                    }
+                } catch (IOException | RuntimeException nackFailed) {
+                    LOG.debugf("could not return delivery %d at shutdown: %s", envelope.getDeliveryTag(),
+                            nackFailed.getMessage());
+                }
+            }
         }
 
         private void handle(long tag, AMQP.BasicProperties properties, byte[] body) {
