@@ -1,12 +1,19 @@
 package io.notiflow.api;
 
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.enterprise.inject.spi.CDI;
+import jakarta.persistence.EntityManager;
 import org.junit.jupiter.api.Test;
 
+import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
 
 import static io.notiflow.api.ApiTestSupport.api;
+import static io.notiflow.api.ApiTestSupport.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
@@ -63,5 +70,47 @@ class NotificationQueryTest {
                 .body("fields", hasKey("limit"));
         api().queryParam("limit", "ten").get("/api/notifications").then().statusCode(400)
                 .body("fields", hasKey("limit"));
+    }
+
+    @Test
+    void filtersByReceiverUserAndCreationTime() {
+        String receiver = "+1415555" + String.format("%04d", new Random().nextInt(10_000));
+        String first = api().body(smsTo(receiver, "first")).post("/api/notify").then().statusCode(202)
+                .extract().path("messageId");
+        String second = api().body(smsTo(receiver, "second")).post("/api/notify").then().statusCode(202)
+                .extract().path("messageId");
+        String userId = "u-filter-" + UUID.randomUUID();
+        QuarkusTransaction.requiringNew().run(() -> CDI.current().select(EntityManager.class).get()
+                .createNativeQuery("UPDATE notifications SET user_id = :user WHERE id = :id")
+                .setParameter("user", userId).setParameter("id", UUID.fromString(second)).executeUpdate());
+        OffsetDateTime secondCreated = row(second).orElseThrow().createdAt;
+        assertThat(row(first).orElseThrow().createdAt).isBefore(secondCreated);
+
+        assertThat(ids(Map.of("receiver", receiver))).containsExactly(second, first);
+        assertThat(ids(Map.of("user_id", userId))).containsExactly(second);
+        assertThat(ids(Map.of("receiver", receiver, "since", secondCreated.toString()))).containsExactly(second);
+        assertThat(ids(Map.of("receiver", receiver, "until", secondCreated.toString()))).containsExactly(first);
+        assertThat(ids(Map.of("receiver", receiver, "type", "email"))).isEmpty();
+    }
+
+    @Test
+    void badTimeFiltersAreNamed() {
+        api().queryParam("since", "yesterday").queryParam("until", "2030-13-01T00:00:00Z")
+                .get("/api/notifications").then().statusCode(400)
+                .body("fields", hasKey("since"))
+                .body("fields", hasKey("until"));
+        api().queryParam("since", "2030-01-02T00:00:00Z").queryParam("until", "2030-01-01T00:00:00Z")
+                .get("/api/notifications").then().statusCode(400)
+                .body("fields.until", equalTo("must be after since"));
+    }
+
+    private static List<String> ids(Map<String, String> query) {
+        return api().queryParams(query).get("/api/notifications").then().statusCode(200)
+                .extract().jsonPath().getList("id", String.class);
+    }
+
+    private static String smsTo(String receiver, String message) {
+        return """
+                {"type":"sms","to":"%s","message":"%s"}""".formatted(receiver, message);
     }
 }

@@ -2,6 +2,7 @@ package io.notiflow.api.rest;
 
 import io.notiflow.api.config.ApiSettings;
 import io.notiflow.api.service.InvalidRequestException;
+import io.notiflow.api.service.NotificationFilter;
 import io.notiflow.api.service.NotificationService;
 import io.notiflow.core.job.Channel;
 import io.notiflow.core.status.NotificationStatus;
@@ -14,6 +15,8 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,26 +50,34 @@ public class NotificationResource {
     }
 
     @GET
-    @Operation(summary = "Notifications, newest first, optionally filtered by status and type")
+    @Operation(summary = "Notifications, newest first, optionally filtered by status, type, receiver, user_id and"
+            + " creation time (since inclusive, until exclusive; ISO-8601 instants such as 2030-01-01T00:00:00Z)")
     public List<NotificationView> list(@QueryParam("status") String status, @QueryParam("type") String type,
+                                       @QueryParam("receiver") String receiver, @QueryParam("user_id") String userId,
+                                       @QueryParam("since") String since, @QueryParam("until") String until,
                                        @QueryParam("limit") String limit) {
         Map<String, String> errors = new LinkedHashMap<>();
         NotificationStatus statusFilter = null;
-        if (status != null && !status.isEmpty()) {
+        if (present(status)) {
             statusFilter = NotificationStatus.fromKey(status).orElse(null);
             if (statusFilter == null) {
                 errors.put("status", "'" + status + "' is not one of " + NotificationStatus.keys());
             }
         }
         Channel typeFilter = null;
-        if (type != null && !type.isEmpty()) {
+        if (present(type)) {
             typeFilter = Channel.fromKey(type).orElse(null);
             if (typeFilter == null) {
                 errors.put("type", "'" + type + "' is not one of " + Channel.keys());
             }
         }
+        OffsetDateTime from = instant("since", since, errors);
+        OffsetDateTime to = instant("until", until, errors);
+        if (from != null && to != null && !from.isBefore(to)) {
+            errors.put("until", "must be after since");
+        }
         int pageSize = settings.defaultListLimit();
-        if (limit != null && !limit.isEmpty()) {
+        if (present(limit)) {
             try {
                 pageSize = Integer.parseInt(limit);
             } catch (NumberFormatException e) {
@@ -79,8 +90,26 @@ public class NotificationResource {
         if (!errors.isEmpty()) {
             throw new InvalidRequestException(errors);
         }
-        return service.list(statusFilter, typeFilter, pageSize).stream()
+        NotificationFilter filter = new NotificationFilter(statusFilter, typeFilter,
+                present(receiver) ? receiver.trim() : null, present(userId) ? userId.trim() : null, from, to);
+        return service.list(filter, pageSize).stream()
                 .map(n -> NotificationView.of(n, null))
                 .toList();
+    }
+
+    private static boolean present(String value) {
+        return value != null && !value.isBlank();
+    }
+
+    private static OffsetDateTime instant(String name, String value, Map<String, String> errors) {
+        if (!present(value)) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(value.trim());
+        } catch (DateTimeParseException e) {
+            errors.put(name, "'" + value + "' is not an ISO-8601 date-time with an offset, e.g. 2030-01-01T00:00:00Z");
+            return null;
+        }
     }
 }

@@ -5,7 +5,6 @@ import io.notiflow.api.repository.AcceptedRequest;
 import io.notiflow.api.repository.AcceptedRequestRepository;
 import io.notiflow.api.rest.NotifyRequest;
 import io.notiflow.api.service.RecipientPlanner.Planned;
-import io.notiflow.core.job.Channel;
 import io.notiflow.core.status.DeliveryAttempt;
 import io.notiflow.core.status.DeliveryAttemptRepository;
 import io.notiflow.core.status.Notification;
@@ -13,6 +12,8 @@ import io.notiflow.core.status.NotificationRepository;
 import io.notiflow.core.status.NotificationStatus;
 import io.notiflow.core.telemetry.MessageTracing;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.panache.common.Page;
+import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.PersistenceException;
 import jakarta.transaction.Transactional;
@@ -21,6 +22,7 @@ import org.jboss.logging.Logger;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -201,8 +203,28 @@ public class NotificationService {
                 .map(n -> new Detail(n, attempts.forNotification(id)));
     }
 
+    /** Newest first; {@code since} inclusive, {@code until} exclusive, on {@code created_at}. */
     @Transactional
-    public List<Notification> list(NotificationStatus status, Channel type, int limit) {
-        return notifications.list(status, type, limit);
+    public List<Notification> list(NotificationFilter filter, int limit) {
+        StringBuilder query = new StringBuilder("1 = 1");
+        Map<String, Object> params = new HashMap<>();
+        where(query, params, "status", "status = :status", filter.status());
+        where(query, params, "type", "type = :type", filter.type());
+        where(query, params, "receiver", "receiver = :receiver", filter.receiver());
+        where(query, params, "userId", "userId = :userId", filter.userId());
+        where(query, params, "since", "createdAt >= :since", filter.since());
+        where(query, params, "until", "createdAt < :until", filter.until());
+        return notifications.find(query.toString(), Sort.descending("createdAt").and("id", Sort.Direction.Descending),
+                        params)
+                .page(Page.ofSize(limit))
+                .list();
+    }
+
+    private static void where(StringBuilder query, Map<String, Object> params, String name, String condition,
+                              Object value) {
+        if (value != null) {
+            query.append(" and ").append(condition);
+            params.put(name, value);
+        }
     }
 }

@@ -1,0 +1,26 @@
+package io.notiflow.api.rest;
+
+import io.notiflow.api.service.StatsService;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+@Path("/api/stats")
+@Produces(MediaType.APPLICATION_JSON)
+public class StatsResource {
+
+    private final StatsService service;
+
+    public StatsResource(StatsService service) {
+        this.service = service;
+    }
+
+    @GET
+    @Operation(summary = "Counts by type and status, sent and failed per minute over the last hour, and the ready"
+            + " messages in each channel's work queue and DLQ (null while the broker is unreachable)")
+    public StatsService.Stats stats() {
+        return service.current();
+    }
+}
