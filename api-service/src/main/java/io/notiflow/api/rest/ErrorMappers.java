@@ -41,14 +41,38 @@ public class ErrorMappers {
         return Response.status(status).type(MediaType.APPLICATION_JSON).entity(ErrorBodies.error(message)).build();
     }
 
-    /** The database is unreachable: the caller may retry; nothing was accepted. */
+    /**
+     * The database is unreachable. A connection lost during a commit leaves the outcome unknown, so the answer
+     * does not claim nothing was stored: a retry with the same request_id / Idempotency-Key never duplicates.
+     */
     @ServerExceptionMapper({PersistenceException.class, SQLException.class})
     public Response databaseDown(Exception e) {
         LOG.errorf("database unavailable: %s", e.getMessage());
         return Response.status(Response.Status.SERVICE_UNAVAILABLE).type(MediaType.APPLICATION_JSON)
                 .header("Retry-After", "5")
-                .entity(ErrorBodies.error("the database is unavailable; nothing was accepted, retry later"))
+                .entity(ErrorBodies.error("the database is unavailable; retry later (with the same request_id or"
+                        + " Idempotency-Key a retry is never accepted twice)"))
                 .build();
+    }
+
+    /**
+     * Anything else: a database failure wrapped by the transaction manager (a commit whose connection dropped)
+     * is still a 503; the rest is a 500 with nothing of the internals in the body.
+     */
+    @ServerExceptionMapper
+    public Response unexpected(RuntimeException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException || cause instanceof PersistenceException) {
+                return databaseDown(e);
+            }
+            for (Throwable suppressed : cause.getSuppressed()) {
+                if (suppressed instanceof SQLException || suppressed.getCause() instanceof SQLException) {
+                    return databaseDown(e);
+                }
+            }
+        }
+        LOG.error("request failed", e);
+        return json(Response.Status.INTERNAL_SERVER_ERROR, ErrorBodies.error("internal error"));
     }
 
     private static Response json(Response.Status status, Object body) {

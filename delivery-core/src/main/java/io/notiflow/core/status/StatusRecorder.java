@@ -34,12 +34,31 @@ public class StatusRecorder {
         return notifications.statusOf(notificationId);
     }
 
+    /**
+     * Claims an unsettled row for one delivery, so two copies of a job (an outbox republish after a lost
+     * stamp, a redelivery) never call the provider at the same time. A claim older than {@code lease} is
+     * taken over: its worker died. Every status write below releases the claim.
+     *
+     * @return false when another delivery of this notification holds the row (or it is settled meanwhile)
+     */
+    @Transactional
+    public boolean claim(UUID notificationId, java.time.Duration lease) {
+        int claimed = notifications.getEntityManager().createNativeQuery(
+                        "update notifications set claimed_at = now() where id = ?1"
+                                + " and status in ('queued', 'retrying', 'failed')"
+                                + " and (claimed_at is null or claimed_at < now() - ?2 * interval '1 millisecond')")
+                .setParameter(1, notificationId)
+                .setParameter(2, lease.toMillis())
+                .executeUpdate();
+        return claimed == 1;
+    }
+
     @Transactional
     public void sent(Attempt attempt, String providerMessageId) {
         OffsetDateTime now = now();
         log(attempt, now);
-        notifications.update("status = ?1, providerMessageId = ?2, sentAt = ?3, updatedAt = ?3, lastError = null"
-                        + " where id = ?4",
+        notifications.update("status = ?1, providerMessageId = ?2, sentAt = ?3, updatedAt = ?3, lastError = null,"
+                        + " claimedAt = null where id = ?4",
                 NotificationStatus.SENT, providerMessageId, now, attempt.notificationId());
     }
 
@@ -53,6 +72,7 @@ public class StatusRecorder {
         log(attempt, now);
         notifications.update("status = ?1, lastError = null, updatedAt = ?2 where id = ?3 and status = ?4",
                 NotificationStatus.QUEUED, now, attempt.notificationId(), NotificationStatus.RETRYING);
+        notifications.update("claimedAt = null where id = ?1", attempt.notificationId());
     }
 
     /** Failed transiently and was put on the ladder; {@code retries} is the new retry count. */
@@ -60,7 +80,8 @@ public class StatusRecorder {
     public void retrying(Attempt attempt, int retries) {
         OffsetDateTime now = now();
         log(attempt, now);
-        notifications.update("status = ?1, retries = ?2, lastError = ?3, updatedAt = ?4 where id = ?5",
+        notifications.update("status = ?1, retries = ?2, lastError = ?3, updatedAt = ?4, claimedAt = null"
+                        + " where id = ?5",
                 NotificationStatus.RETRYING, retries, describe(attempt), now, attempt.notificationId());
     }
 
@@ -69,7 +90,7 @@ public class StatusRecorder {
     public void failed(Attempt attempt) {
         OffsetDateTime now = now();
         log(attempt, now);
-        notifications.update("status = ?1, lastError = ?2, updatedAt = ?3 where id = ?4",
+        notifications.update("status = ?1, lastError = ?2, updatedAt = ?3, claimedAt = null where id = ?4",
                 NotificationStatus.FAILED, describe(attempt), now, attempt.notificationId());
     }
 
@@ -78,7 +99,7 @@ public class StatusRecorder {
     public void deferred(Attempt attempt) {
         OffsetDateTime now = now();
         log(attempt, now);
-        notifications.update("status = ?1, lastError = ?2, updatedAt = ?3 where id = ?4",
+        notifications.update("status = ?1, lastError = ?2, updatedAt = ?3, claimedAt = null where id = ?4",
                 NotificationStatus.RETRYING, describe(attempt), now, attempt.notificationId());
     }
 

@@ -47,9 +47,11 @@ public class DeliveryProcessor {
     private final GuardedSender guarded;
     private final MeterRegistry metrics;
     private final MessageTracing tracing;
+    private final WorkerSettings settings;
 
     public DeliveryProcessor(JobCodec codec, JobPublisher jobs, StatusRecorder status, GuardedSender guarded,
-                             MeterRegistry metrics, MessageTracing tracing) {
+                             MeterRegistry metrics, MessageTracing tracing, WorkerSettings settings) {
+        this.settings = settings;
         this.codec = codec;
         this.jobs = jobs;
         this.status = status;
@@ -102,6 +104,16 @@ public class DeliveryProcessor {
                 return;
             }
             int failedBefore = attemptsSoFar(headers, current.get());
+            if (!status.claim(job.notificationId(), settings.claimLease())) {
+                // Another copy of this job is being delivered right now (or its worker died within the lease).
+                // Acking this copy could lose the job if that delivery fails; sending it could send twice. So it
+                // waits on the first ladder step, without spending a retry, and is looked at again then.
+                jobs.publishRetry(channel, 1, body, headers, failedBefore);
+                count(channel, "in-progress-deferred");
+                LOG.infof("notification %s is being delivered by another worker; this copy waits on retry step 1",
+                        job.notificationId());
+                return;
+            }
             deliver(sender, policy, job, body, headers, failedBefore);
         }
     }

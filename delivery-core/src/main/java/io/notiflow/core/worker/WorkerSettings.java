@@ -9,4 +9,11 @@ public interface WorkerSettings {
     /** Deliveries in flight at once; also the consumer prefetch, so the broker never hands over more. */
     @WithDefault("16")
     int concurrency();
+
+    /**
+     * How long a delivery's claim on its row lasts (WORKER_CLAIM_LEASE). Longer than the provider timeout, so a
+     * live delivery never loses it; a worker that dies mid-send blocks the job's redelivery at most this long.
+     */
+    @WithDefault("45s")
+    java.time.Duration claimLease();
 }
