@@ -94,11 +94,14 @@ class NotificationQueryTest {
     }
 
     @Test
-    void badTimeFiltersAreNamed() {
+    void badTimeAndBlankFiltersAreNamed() {
         api().queryParam("since", "yesterday").queryParam("until", "2030-13-01T00:00:00Z")
                 .get("/api/notifications").then().statusCode(400)
                 .body("fields", hasKey("since"))
                 .body("fields", hasKey("until"));
+        api().queryParam("receiver", " ").queryParam("user_id", "\t").get("/api/notifications").then().statusCode(400)
+                .body("fields", hasKey("receiver"))
+                .body("fields", hasKey("user_id"));
         api().queryParam("since", "2030-01-02T00:00:00Z").queryParam("until", "2030-01-01T00:00:00Z")
                 .get("/api/notifications").then().statusCode(400)
                 .body("fields.until", equalTo("must be after since"));

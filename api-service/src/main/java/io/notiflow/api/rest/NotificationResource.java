@@ -71,6 +71,8 @@ public class NotificationResource {
                 errors.put("type", "'" + type + "' is not one of " + Channel.keys());
             }
         }
+        String receiverFilter = text("receiver", receiver, errors);
+        String userFilter = text("user_id", userId, errors);
         OffsetDateTime from = instant("since", since, errors);
         OffsetDateTime to = instant("until", until, errors);
         if (from != null && to != null && !from.isBefore(to)) {
@@ -90,15 +92,27 @@ public class NotificationResource {
         if (!errors.isEmpty()) {
             throw new InvalidRequestException(errors);
         }
-        NotificationFilter filter = new NotificationFilter(statusFilter, typeFilter,
-                present(receiver) ? receiver.trim() : null, present(userId) ? userId.trim() : null, from, to);
+        NotificationFilter filter = new NotificationFilter(statusFilter, typeFilter, receiverFilter, userFilter, from,
+                to);
         return service.list(filter, pageSize).stream()
                 .map(n -> NotificationView.of(n, null))
                 .toList();
     }
 
+    /** Left out or empty means "no filter"; anything else must be valid (a blank value is a 400). */
     private static boolean present(String value) {
-        return value != null && !value.isBlank();
+        return value != null && !value.isEmpty();
+    }
+
+    private static String text(String name, String value, Map<String, String> errors) {
+        if (!present(value)) {
+            return null;
+        }
+        if (value.isBlank()) {
+            errors.put(name, "must not be blank");
+            return null;
+        }
+        return value.trim();
     }
 
     private static OffsetDateTime instant(String name, String value, Map<String, String> errors) {
