@@ -1,9 +1,6 @@
 package io.notiflow.core.status;
 
-import io.notiflow.core.job.Channel;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
-import io.quarkus.panache.common.Page;
-import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import org.hibernate.LockOptions;
@@ -26,23 +23,6 @@ public class NotificationRepository implements PanacheRepositoryBase<Notificatio
                 .setParameter("id", id)
                 .getResultStream()
                 .findFirst();
-    }
-
-    /** Newest first, optionally filtered. */
-    public List<Notification> list(NotificationStatus status, Channel type, int limit) {
-        StringBuilder query = new StringBuilder("1 = 1");
-        Map<String, Object> params = new HashMap<>();
-        if (status != null) {
-            query.append(" and status = :status");
-            params.put("status", status);
-        }
-        if (type != null) {
-            query.append(" and type = :type");
-            params.put("type", type);
-        }
-        return find(query.toString(), Sort.descending("createdAt").and("id", Sort.Direction.Descending), params)
-                .page(Page.ofSize(limit))
-                .list();
     }
 
     /**
