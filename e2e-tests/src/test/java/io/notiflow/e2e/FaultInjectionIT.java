@@ -17,10 +17,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -551,20 +547,6 @@ class FaultInjectionIT {
 
     /** Runs a query the way an operator would (straight to PostgreSQL, not through the proxy), columns as text. */
     private static List<List<String>> sql(String query) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(LocalServices.jdbcUrl(DATABASE),
-                LocalServices.PG_USER, "postgres");
-             PreparedStatement statement = connection.prepareStatement(query);
-             ResultSet rows = statement.executeQuery()) {
-            int columns = rows.getMetaData().getColumnCount();
-            List<List<String>> result = new ArrayList<>();
-            while (rows.next()) {
-                List<String> row = new ArrayList<>();
-                for (int c = 1; c <= columns; c++) {
-                    row.add(rows.getString(c));
-                }
-                result.add(row);
-            }
-            return result;
-        }
+        return E2eSql.rows(DATABASE, query);
     }
 }

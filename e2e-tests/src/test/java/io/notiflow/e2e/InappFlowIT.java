@@ -15,10 +15,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -328,20 +324,6 @@ class InappFlowIT {
 
     /** Runs a query the way an operator would, every column as text. */
     private static List<List<String>> sql(String query) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(LocalServices.jdbcUrl(DATABASE),
-                LocalServices.PG_USER, "postgres");
-             PreparedStatement statement = connection.prepareStatement(query);
-             ResultSet rows = statement.executeQuery()) {
-            int columns = rows.getMetaData().getColumnCount();
-            List<List<String>> result = new ArrayList<>();
-            while (rows.next()) {
-                List<String> row = new ArrayList<>();
-                for (int c = 1; c <= columns; c++) {
-                    row.add(rows.getString(c));
-                }
-                result.add(row);
-            }
-            return result;
-        }
+        return E2eSql.rows(DATABASE, query);
     }
 }
