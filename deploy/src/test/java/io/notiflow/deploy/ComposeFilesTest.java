@@ -842,11 +842,11 @@ class ComposeFilesTest {
         /** Services this one waits for to be healthy, directly or through them. */
         Set<String> healthyClosure(String service) {
             Set<String> seen = new LinkedHashSet<>();
-            Deque<String> todo = new ArrayDeque<>(List.of(service));
-            while (!todo.isEmpty()) {
-                dependsOn(todo.pop()).forEach((dependency, condition) -> {
+            Deque<String> pending = new ArrayDeque<>(List.of(service));
+            while (!pending.isEmpty()) {
+                dependsOn(pending.pop()).forEach((dependency, condition) -> {
                     if ("service_healthy".equals(condition) && seen.add(dependency)) {
-                        todo.push(dependency);
+                        pending.push(dependency);
                     }
                 });
             }
