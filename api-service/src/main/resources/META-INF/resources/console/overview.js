@@ -1,4 +1,5 @@
-// Counts by type and status, sent/failed per minute (Chart.js), queue and DLQ depths; refreshed every 5 s.
+// Counts by type and status, sent/failed per minute (Chart.js), queue and DLQ depths, each channel's workers and
+// their provider circuit breakers; refreshed every 5 s.
 import { api, el, table, showError } from './api.js';
 
 const REFRESH_MS = 5000;
@@ -30,6 +31,19 @@ async function refresh() {
   table(document.getElementById('queues'), ['channel', 'work queue', 'DLQ'],
     stats.queues.map((q) => el('tr', {}, el('td', {}, q.channel), el('td', { class: 'num' }, depth(q.queued)),
       el('td', { class: `num${q.deadLettered ? ' status-failed' : ''}` }, depth(q.deadLettered)))));
+
+  const ago = (iso) => Math.max(0, Math.round((new Date(stats.at) - new Date(iso)) / 1000));
+  table(document.getElementById('workers'), ['channel', 'worker', 'provider circuit', 'consuming', 'last heartbeat'],
+    stats.workers.flatMap((w) => [
+      ...w.instances.map((i) => el('tr', { class: i.live ? 'live' : 'stale', 'data-channel': w.channel },
+        el('td', {}, w.channel),
+        el('td', { title: i.instance }, `${i.service} on ${i.host}`),
+        el('td', { class: `circuit circuit-${i.providerCircuit}` }, i.providerCircuit.replace('_', '-')),
+        el('td', {}, i.consuming ? 'yes' : 'no'),
+        el('td', {}, i.live ? `${ago(i.seenAt)} s ago` : `stale, ${ago(i.seenAt)} s ago`))),
+      w.live ? null : el('tr', { class: 'no-worker', 'data-channel': w.channel },
+        el('td', {}, w.channel), el('td', { colspan: 4, class: 'status-failed' }, 'no live worker')),
+    ].filter(Boolean)));
 
   const labels = stats.perMinute.map((m) => new Date(m.minute).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }));
   const sent = stats.perMinute.map((m) => m.sent);

@@ -1,13 +1,17 @@
-// Template list, edit (each save is a new version), preview of the saved version with sample variables, versions.
+// Template list, edit (each save is a new version), live preview of the text being edited (not saved) with sample
+// variables, versions.
 import { api, el, table, time, showError } from './api.js';
 
 const FIELDS = ['code', 'channel', 'locale', 'subject', 'title', 'body', 'html'];
+const PREVIEW_DELAY_MS = 300;
 let previewTimer = null;
+let previewSeq = 0;
 
 export function init() {
   const form = document.getElementById('template-form');
   form.addEventListener('submit', (event) => { event.preventDefault(); save().catch(showError); });
-  form.elements.variables.addEventListener('input', () => { clearTimeout(previewTimer); previewTimer = setTimeout(preview, 300); });
+  // Any edit (text, channel, variables) re-renders the draft once typing pauses.
+  form.addEventListener('input', () => { clearTimeout(previewTimer); previewTimer = setTimeout(preview, PREVIEW_DELAY_MS); });
   document.getElementById('template-new').addEventListener('click', () => edit({ channel: 'email' }));
 }
 
@@ -32,6 +36,7 @@ async function edit(t) {
   if (t.code) {
     await Promise.all([preview(), versions(t.code)]);
   } else {
+    previewSeq++; // a preview still in flight belongs to the template left behind
     document.getElementById('template-preview').textContent = '';
     document.getElementById('template-versions').replaceChildren();
   }
@@ -52,10 +57,11 @@ async function save() {
   await Promise.all([list(), preview(), versions(body.code)]);
 }
 
+/** Renders the form's unsaved text (POST /api/templates/preview); only the newest answer is shown. */
 async function preview() {
+  clearTimeout(previewTimer);
+  const seq = ++previewSeq;
   const out = document.getElementById('template-preview');
-  const { code, channel, locale } = current();
-  if (!code) return;
   let variables;
   try {
     variables = JSON.parse(document.getElementById('template-form').elements.variables.value || '{}');
@@ -63,12 +69,14 @@ async function preview() {
     out.textContent = `variables: ${e.message}`;
     return;
   }
+  let text;
   try {
-    const p = await api(`/api/templates/${encodeURIComponent(code)}/preview`, { method: 'POST', body: { channel, locale, variables } });
-    out.textContent = ['subject', 'title', 'body', 'html'].filter((k) => p[k]).map((k) => `${k}: ${p[k]}`).join('\n');
+    const p = await api('/api/templates/preview', { method: 'POST', body: { ...current(), variables } });
+    text = ['subject', 'title', 'body', 'html'].filter((k) => p[k]).map((k) => `${k}: ${p[k]}`).join('\n');
   } catch (e) {
-    out.textContent = e.message;
+    text = e.message;
   }
+  if (seq === previewSeq) out.textContent = text;
 }
 
 async function versions(code) {

@@ -138,7 +138,9 @@ final class BadInputs {
                     ordered("user_id", Kind.STR, "rooms", Kind.STR_LIST),
                     () -> obj("user_id", "u-campaign", "rooms", List.of("lobby")), this::poisonedToken),
             new BodyEndpoint("POST /api/dlq/{channel}/replay", "POST", () -> "/api/dlq/" + pick(CHANNELS) + "/replay",
-                    ordered("all", Kind.BOOL), () -> obj("all", true), this::poisonedReplay));
+                    ordered("all", Kind.BOOL), () -> obj("all", true), this::poisonedReplay),
+            new BodyEndpoint("POST /api/templates/preview", "POST", () -> "/api/templates/preview", draftFields(),
+                    this::validDraft, this::poisonedDraft));
 
     private static Map<String, Kind> ordered(Object... pairs) {
         Map<String, Kind> map = new LinkedHashMap<>();
@@ -179,6 +181,28 @@ final class BadInputs {
     private Map<String, Object> validUser() {
         return obj("id", "u-" + UUID.randomUUID(), "email", EMAIL, "phone", PHONE, "push_tokens", List.of(TOKEN),
                 "locale", "en", "preferences", obj("sms", false));
+    }
+
+    private static Map<String, Kind> draftFields() {
+        Map<String, Kind> fields = templateFields();
+        fields.put("variables", Kind.OBJ_MAP);
+        return fields;
+    }
+
+    private Map<String, Object> validDraft() {
+        Map<String, Object> body = validTemplate();
+        body.put("variables", obj("name", "Ada"));
+        return body;
+    }
+
+    /** A template body that would not save, as a draft: a draft may lack its code, so an empty one is no defect. */
+    private Map<String, Object> poisonedDraft() {
+        Map<String, Object> body = poisonedTemplate();
+        if ("".equals(body.get("code"))) {
+            body.put("code", badIdentifier());
+        }
+        body.put("variables", obj("name", "Ada"));
+        return body;
     }
 
     private Map<String, Object> validTemplate() {

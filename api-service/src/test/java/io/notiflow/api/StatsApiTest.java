@@ -1,5 +1,8 @@
 package io.notiflow.api;
 
+import io.notiflow.core.job.Channel;
+import io.notiflow.core.status.WorkerInstance;
+import io.notiflow.core.status.WorkerInstanceRepository;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -8,6 +11,8 @@ import jakarta.persistence.EntityManager;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -77,5 +82,62 @@ class StatsApiTest {
     private static void sql(String update, String id) {
         QuarkusTransaction.requiringNew().run(() -> CDI.current().select(EntityManager.class).get()
                 .createNativeQuery(update).setParameter("id", UUID.fromString(id)).executeUpdate());
+    }
+
+    @Test
+    void showsEachChannelsWorkersWithTheirCircuitAndWhichAreLive() {
+        UUID live = UUID.randomUUID();
+        UUID silent = UUID.randomUUID();
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        beat(live, Channel.SMS, "open", now.minusSeconds(2));
+        beat(silent, Channel.PUSH, "closed", now.minus(WorkerInstanceRepository.LIVE).minusSeconds(5));
+        try {
+            JsonPath stats = stats();
+            assertThat(stats.getList("workers.channel")).containsExactly("email", "sms", "push", "inapp");
+
+            Map<String, Object> sms = instance(stats, "sms", live);
+            assertThat(sms).containsEntry("service", "sms-worker").containsEntry("host", "worker-host")
+                    .containsEntry("providerCircuit", "open").containsEntry("consuming", true)
+                    .containsEntry("live", true).containsKeys("startedAt", "seenAt");
+            assertThat(stats.getLong("workers.find { it.channel == 'sms' }.live")).isGreaterThanOrEqualTo(1);
+
+            // A worker that stopped beating is still listed, as not live, and does not count.
+            assertThat(instance(stats, "push", silent)).containsEntry("live", false)
+                    .containsEntry("providerCircuit", "closed");
+            long livePush = stats.getList("workers.find { it.channel == 'push' }.instances", Map.class).stream()
+                    .filter(i -> Boolean.TRUE.equals(i.get("live"))).count();
+            assertThat(stats.getLong("workers.find { it.channel == 'push' }.live")).isEqualTo(livePush);
+        } finally {
+            QuarkusTransaction.requiringNew().run(() -> {
+                instances().deleteById(live);
+                instances().deleteById(silent);
+            });
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> instance(JsonPath stats, String channel, UUID id) {
+        List<Map<String, Object>> instances = stats.getList("workers.find { it.channel == '" + channel
+                + "' }.instances");
+        return instances.stream().filter(i -> id.toString().equals(i.get("instance"))).findFirst()
+                .orElseThrow(() -> new AssertionError(id + " not among the " + channel + " workers: " + instances));
+    }
+
+    /** The row a worker's heartbeat writes (WorkerHeartbeat), through the same repository. */
+    private static void beat(UUID id, Channel channel, String circuit, OffsetDateTime seenAt) {
+        WorkerInstance row = new WorkerInstance();
+        row.id = id;
+        row.service = channel.key() + "-worker";
+        row.channel = channel;
+        row.host = "worker-host";
+        row.providerCircuit = circuit;
+        row.consuming = true;
+        row.startedAt = seenAt.minusMinutes(1);
+        row.seenAt = seenAt;
+        QuarkusTransaction.requiringNew().run(() -> instances().beat(row));
+    }
+
+    private static WorkerInstanceRepository instances() {
+        return CDI.current().select(WorkerInstanceRepository.class).get();
     }
 }

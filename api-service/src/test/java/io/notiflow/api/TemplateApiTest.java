@@ -11,6 +11,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
 
 @QuarkusTest
 class TemplateApiTest {
@@ -163,5 +164,63 @@ class TemplateApiTest {
         api().body("""
                         {"variables":{}}""")
                 .post("/api/templates/no-such-template/preview").then().statusCode(404);
+    }
+
+    @Test
+    void previewsAnUnsavedDraftWithoutStoringIt() {
+        String code = code();
+        saveTemplate("""
+                {"code":"%s","channel":"email","subject":"Saved {{name}}","body":"Saved body {{name}}"}"""
+                .formatted(code));
+
+        api().body("""
+                        {"code":"%s","channel":"email","subject":"Draft for {{name}}","body":"Hi {{name}}",
+                         "html":"<p>Hi {{name}}</p>","variables":{"name":"Ada & <Bob>"}}""".formatted(code))
+                .post("/api/templates/preview")
+                .then().statusCode(200)
+                .body("code", equalTo(code))
+                .body("channel", equalTo("email"))
+                .body("subject", equalTo("Draft for Ada & <Bob>"))
+                .body("body", equalTo("Hi Ada & <Bob>"))
+                .body("html", equalTo("<p>Hi Ada &amp; &lt;Bob&gt;</p>"))
+                .body("$", not(hasKey("version")));
+        // Nothing was saved: the template still has its one version, with the saved text.
+        api().get("/api/templates/" + code + "/versions").then().statusCode(200)
+                .body("", hasSize(1)).body("[0].subject", equalTo("Saved {{name}}"));
+
+        // A new template may be previewed before it has a code.
+        api().body("""
+                        {"channel":"push","title":"{{who}} says","body":"hi","data":{"link":"app://{{who}}"},
+                         "variables":{"who":"Tom & Jerry"}}""")
+                .post("/api/templates/preview")
+                .then().statusCode(200)
+                .body("title", equalTo("Tom & Jerry says"))
+                .body("data.link", equalTo("app://Tom & Jerry"))
+                .body("$", not(hasKey("code")));
+    }
+
+    @Test
+    void aBadDraftIsNamedAsOnSave() {
+        api().body("""
+                        {"channel":"email","subject":"Hi {{name}}","body":"Your order {{order}}",
+                         "variables":{"name":"Ada"}}""")
+                .post("/api/templates/preview").then().statusCode(400)
+                .body("fields.'variables.order'", containsString("unsaved draft"));
+        api().body("""
+                        {"channel":"email","subject":"Hi","body":"{{> footer}}","variables":{}}""")
+                .post("/api/templates/preview").then().statusCode(400)
+                .body("fields.body", containsString("partial"));
+        api().body("""
+                        {"channel":"sms","body":"{{#open}} never closed","variables":{}}""")
+                .post("/api/templates/preview").then().statusCode(400)
+                .body("fields.body", containsString("not a valid template"));
+        api().body("""
+                        {"code":"bad code!","channel":"sms","body":"b","subject":"s"}""")
+                .post("/api/templates/preview").then().statusCode(400)
+                .body("fields", hasKey("code")).body("fields", hasKey("subject"));
+        api().body("""
+                        {"channel":"fax","body":"b"}""")
+                .post("/api/templates/preview").then().statusCode(400).body("fields", hasKey("channel"));
+        api().post("/api/templates/preview").then().statusCode(400).body("fields", hasKey("body"));
     }
 }

@@ -75,7 +75,9 @@ class ComposeFilesTest {
     /** Settings whose localhost default is never used when one of the listed variables is set. */
     private static final Map<String, List<String>> LOCALHOST_DEFAULT_UNUSED_WHEN_SET = Map.of(
             // FcmSettings.simulatorUrl() is only the fallback of fcm.api-url when there are no credentials.
-            "FCM_SIMULATOR_URL", List.of("FCM_API_URL", "FIREBASE_CREDENTIALS"));
+            "FCM_SIMULATOR_URL", List.of("FCM_API_URL", "FIREBASE_CREDENTIALS"),
+            // RabbitSettings: an address list (the nodes of a cluster) wins over host and port.
+            "RABBITMQ_HOST", List.of("RABBITMQ_ADDRESSES"));
 
     private static final Pattern EXPRESSION = Pattern.compile("\\$\\{([^:}$]+)(?::([^}]*))?}");
     private static final Pattern INTERPOLATION = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}]*))?}");
@@ -257,6 +259,19 @@ class ComposeFilesTest {
                     if (value == null || value.contains("${")) {
                         return; // from the operator's environment
                     }
+                    if (name.endsWith("_ADDRESSES")) {
+                        for (String address : value.split(",")) {
+                            String[] hostPort = address.trim().split(":");
+                            String where = compose + " service " + serviceName + ": " + name + " lists " + address;
+                            assertTrue(compose.services.containsKey(hostPort[0]), where + ", which names no service"
+                                    + " of the file");
+                            Set<Integer> target = containerPorts(compose.services.get(hostPort[0]));
+                            assertTrue(hostPort.length < 2 || target.isEmpty()
+                                    || target.contains(Integer.parseInt(hostPort[1])), where + ": " + hostPort[0]
+                                    + " listens on " + target);
+                        }
+                        return;
+                    }
                     String host = null;
                     String port = null;
                     Matcher m = url.matcher(value);
@@ -416,20 +431,18 @@ class ComposeFilesTest {
                 .map(conf::getProperty).collect(Collectors.toCollection(TreeSet::new));
         assertEquals(expectedNodes, listed, "prod: " + config + " lists exactly the three nodes");
 
-        // The services take one broker address (RabbitSettings has no address list): it must be a proxy over all
-        // three nodes, not one node, or losing that node loses the broker.
+        // The services connect to the nodes themselves (RABBITMQ_ADDRESSES, which wins over RABBITMQ_HOST): every
+        // node listed, so losing one node loses nothing but the connections it held, and no proxy in between.
+        Set<String> nodeAddresses = nodes.stream().map(n -> prod.services.get(n).get("hostname") + ":5672")
+                .collect(Collectors.toCollection(TreeSet::new));
         for (String serviceName : prod.moduleServices().values()) {
-            String host = prod.environment(serviceName).get("RABBITMQ_HOST");
-            assertNotNull(host, "prod " + serviceName + ": RABBITMQ_HOST");
-            assertFalse(nodes.contains(host), "prod " + serviceName + ": RABBITMQ_HOST=" + host
-                    + " is a single node; use the proxy over the cluster");
-            List<Path> proxyConfig = prod.mountedFiles(host);
-            assertFalse(proxyConfig.isEmpty(), "prod: " + host + " (RABBITMQ_HOST) mounts its proxy configuration");
-            String text = Files.readString(proxyConfig.get(0));
-            for (String node : nodes) {
-                assertTrue(text.contains(prod.services.get(node).get("hostname") + ":5672"),
-                        "prod: the broker proxy " + host + " forwards AMQP to " + node);
-            }
+            String addresses = prod.environment(serviceName).get("RABBITMQ_ADDRESSES");
+            assertNotNull(addresses, "prod " + serviceName + ": RABBITMQ_ADDRESSES lists the cluster's nodes");
+            Set<String> given = Stream.of(addresses.split(",")).map(String::trim)
+                    .collect(Collectors.toCollection(TreeSet::new));
+            assertEquals(nodeAddresses, given, "prod " + serviceName + ": RABBITMQ_ADDRESSES");
+            assertFalse(prod.environment(serviceName).containsKey("RABBITMQ_HOST"), "prod " + serviceName
+                    + ": RABBITMQ_HOST is unused next to RABBITMQ_ADDRESSES; leave it out");
         }
     }
 
@@ -859,6 +872,15 @@ class ComposeFilesTest {
             Pattern url = Pattern.compile("^(?:jdbc:)?[a-z]+://([^/:?]+)");
             environment(service).forEach((name, value) -> {
                 if (value == null) {
+                    return;
+                }
+                if (name.endsWith("_ADDRESSES")) {
+                    for (String address : value.split(",")) {
+                        String host = address.trim().split(":")[0];
+                        if (services.containsKey(host)) {
+                            hosts.add(host);
+                        }
+                    }
                     return;
                 }
                 Matcher m = url.matcher(value);

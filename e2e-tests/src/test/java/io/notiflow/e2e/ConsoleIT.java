@@ -3,13 +3,17 @@ package io.notiflow.e2e;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
+import io.notiflow.core.testing.JwtKeysResource;
 import io.notiflow.core.testing.LocalServices;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 
 import java.io.IOException;
@@ -23,23 +27,30 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.is;
 
 /**
- * The operator console in a real browser: api-service runs as its packaged jar, seeded through its API, SQL and
- * the broker with a failed notification and its attempts, parked e-mail jobs and a template; then
- * {@code console-tests/run.mjs} (playwright-core driving Debian's /usr/bin/chromium) clicks through every view.
- * Screenshots land in {@code target/console-screenshots/}. Needs Debian's Chromium ({@code bin/infra} installs it)
- * and npm (playwright-core is installed with {@code npm ci} when missing); {@code -Dconsole=false} leaves it out.
- * Alone: {@code ./mvnw -B verify -pl e2e-tests -Dit.test=ConsoleIT} once api-service is packaged.
+ * The operator console in real browsers: api-service and one inapp-gateway run as their packaged jars, seeded
+ * through the API, SQL and the broker with a failed notification and its attempts, parked e-mail jobs and a
+ * template; then {@code console-tests/run.mjs} clicks through every view, once in Debian's Chromium (playwright-core)
+ * and once in Debian's Firefox ESR (puppeteer-core over WebDriver BiDi), each with its own parked jobs. Screenshots
+ * land in {@code target/console-screenshots/<browser>/}; the test fails when one is missing or empty and prints
+ * their paths. The gateway is the one live worker the overview must show (its heartbeat row), and stopping it
+ * must take the row away. Needs /usr/bin/chromium and /usr/bin/firefox-esr ({@code bin/infra} installs both) and
+ * npm ({@code npm ci} in console-tests when its modules are missing); {@code -Dconsole=false} leaves it out.
+ * Alone: {@code ./mvnw -B verify -pl e2e-tests -Dit.test=ConsoleIT} once api-service and inapp-gateway are packaged.
  */
 @DisabledIfSystemProperty(named = "console", matches = "false")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleIT {
 
     static final String DATABASE = "notiflow_test_console";
@@ -50,8 +61,12 @@ class ConsoleIT {
     static final Path CONSOLE_TESTS = Path.of(System.getProperty("e2e.console-tests", "../console-tests"));
     static final Path SCREENSHOTS = Path.of(System.getProperty("e2e.console-screenshots",
             "target/console-screenshots"));
+    /** What run.mjs photographs in each browser. */
+    static final List<String> SHOTS = List.of("1-overview", "2-notifications", "3-notification-detail", "4-dlq",
+            "5-dlq-replayed", "6-template-draft-error", "7-templates");
 
     private static ServiceProcess api;
+    private static ServiceProcess gateway;
 
     @BeforeAll
     static void startAndSeed() throws Exception {
@@ -62,48 +77,86 @@ class ConsoleIT {
                 "QUARKUS_DATASOURCE_USERNAME", LocalServices.PG_USER,
                 "RABBITMQ_HOST", LocalServices.RABBIT_HOST,
                 "RABBITMQ_PORT", String.valueOf(LocalServices.RABBIT_PORT),
-                "RABBITMQ_VIRTUAL_HOST", VHOST,
-                "API_KEYS", API_KEY));
-        api = new ServiceProcess("api-service-console", "e2e.api-service.jar", env).start();
+                "RABBITMQ_VIRTUAL_HOST", VHOST));
+        Map<String, String> apiEnv = new HashMap<>(env);
+        apiEnv.put("API_KEYS", API_KEY);
+        Map<String, String> gatewayEnv = new HashMap<>(env);
+        gatewayEnv.put("JWT_PUBLIC_KEY", new JwtKeysResource().start().get("jwt.public-key"));
+        gatewayEnv.put("JWT_ISSUER", JwtKeysResource.ISSUER);
+        // api-service first: it applies the migrations the gateway validates at start.
+        api = new ServiceProcess("api-service-console", "e2e.api-service.jar", apiEnv).start();
+        gateway = new ServiceProcess("inapp-gateway-console", "e2e.inapp-gateway.jar", gatewayEnv).start();
         seed();
+        if (!Files.isDirectory(CONSOLE_TESTS.resolve("node_modules/playwright-core"))
+                || !Files.isDirectory(CONSOLE_TESTS.resolve("node_modules/puppeteer-core"))) {
+            assertThat(run(List.of("npm", "ci", "--no-audit", "--no-fund"), Duration.ofMinutes(3)))
+                    .as("npm ci in " + CONSOLE_TESTS).isZero();
+        }
     }
 
     @AfterAll
     static void stop() {
+        if (gateway != null) {
+            gateway.stop();
+        }
         if (api != null) {
             api.stop();
         }
     }
 
     @Test
+    @Order(1)
     void everyViewWorksInChromium() throws Exception {
-        Path chromium = Path.of(System.getProperty("e2e.chromium", "/usr/bin/chromium"));
-        assertThat(chromium).as("Debian's chromium (apt-get install -y chromium)").isExecutable();
-        if (!Files.isDirectory(CONSOLE_TESTS.resolve("node_modules/playwright-core"))) {
-            assertThat(run(List.of("npm", "ci", "--no-audit", "--no-fund"), Duration.ofMinutes(3)))
-                    .as("npm ci in " + CONSOLE_TESTS).isZero();
-        }
-        Files.createDirectories(SCREENSHOTS);
-        try (var old = Files.list(SCREENSHOTS)) {
+        clickThrough("chromium", Path.of(System.getProperty("e2e.chromium", "/usr/bin/chromium")),
+                "Debian's chromium (apt-get install -y chromium)");
+    }
+
+    @Test
+    @Order(2)
+    void everyViewWorksInFirefox() throws Exception {
+        clickThrough("firefox", Path.of(System.getProperty("e2e.firefox", "/usr/bin/firefox-esr")),
+                "Debian's firefox-esr (apt-get install -y firefox-esr)");
+    }
+
+    @Test
+    @Order(3)
+    void aStoppedWorkerTakesItsHeartbeatRowAlong() throws Exception {
+        String gatewayRows = "SELECT provider_circuit, consuming FROM worker_instances WHERE service = 'inapp-gateway'";
+        assertThat(E2eSql.rows(DATABASE, gatewayRows)).containsExactly(List.of("closed", "t"));
+        gateway.stop();
+        assertThat(E2eSql.rows(DATABASE, gatewayRows)).as("the row of a cleanly stopped worker").isEmpty();
+        api().get("/api/stats").then().statusCode(200)
+                .body("workers.find { it.channel == 'inapp' }.live", is(0));
+    }
+
+    /**
+     * Parks fresh e-mail jobs (each browser replays its own), runs run.mjs in {@code browser} and checks that every
+     * screenshot it must take is there and not empty.
+     */
+    private static void clickThrough(String browser, Path executable, String install) throws Exception {
+        assertThat(executable).as(install).isExecutable();
+        parkEmailJobs(notifyEmails(4, browser));
+        Path shots = SCREENSHOTS.resolve(browser);
+        Files.createDirectories(shots);
+        try (var old = Files.list(shots)) {
             for (Path png : old.filter(f -> f.toString().endsWith(".png")).toList()) {
                 Files.delete(png);
             }
         }
-        int exit = run(List.of("node", "run.mjs", api.baseUrl(), API_KEY, SCREENSHOTS.toAbsolutePath().toString()),
+        int exit = run(List.of("node", "run.mjs", api.baseUrl(), API_KEY, shots.toAbsolutePath().toString(), browser),
                 Duration.ofMinutes(3));
-        assertThat(exit).as("console-tests/run.mjs exit code (its output is in target/e2e-logs/console-tests.log)")
-                .isZero();
-        assertThat(SCREENSHOTS.resolve("6-templates.png")).exists();
+        assertThat(exit).as("console-tests/run.mjs in %s: exit code (its output is in"
+                + " target/e2e-logs/console-tests.log)", browser).isZero();
+        for (String name : SHOTS) {
+            Path png = shots.resolve(name + ".png");
+            assertThat(png).as("%s screenshot", browser).isNotEmptyFile();
+            System.out.println("console screenshot (" + browser + "): " + png.toAbsolutePath());
+        }
     }
 
-    /** A failed e-mail with three attempts, four parked e-mail jobs (two error classes) and a template. */
+    /** A failed e-mail with three attempts, a sent one, an SMS and a template. */
     private static void seed() throws Exception {
-        List<String> ids = new ArrayList<>();
-        for (int i = 1; i <= 5; i++) {
-            ids.add(api().body("""
-                    {"type":"email","to":"console%d@example.com","subject":"Console %d","message":"Hello %d"}"""
-                    .formatted(i, i, i)).post("/api/notify").then().statusCode(202).extract().path("messageId"));
-        }
+        List<String> ids = notifyEmails(2, "seed");
         api().body("""
                 {"type":"sms","to":"+14155550123","message":"an sms"}""").post("/api/notify").then().statusCode(202);
         api().body("""
@@ -128,12 +181,25 @@ class ConsoleIT {
                     insert.executeUpdate();
                 }
             }
-            update(db, "UPDATE notifications SET status = 'sent', sent_at = now() WHERE id = ?", ids.get(4));
+            update(db, "UPDATE notifications SET status = 'sent', sent_at = now() WHERE id = ?", ids.get(1));
         }
-        parkEmailJobs(ids.subList(0, 4));
     }
 
-    /** Moves the first e-mail jobs the outbox published into the DLQ with reasons, as a worker would park them. */
+    private static List<String> notifyEmails(int count, String label) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            ids.add(api().body("""
+                    {"type":"email","to":"console-%s-%d@example.com","subject":"Console %s %d","message":"Hello %d"}"""
+                    .formatted(label, i, label, i, i)).post("/api/notify").then().statusCode(202)
+                    .extract().path("messageId"));
+        }
+        return ids;
+    }
+
+    /**
+     * Moves the jobs of {@code ids} from the e-mail work queue (no e-mail worker runs here) into the DLQ with
+     * reasons, as a worker would park them; other jobs found there (earlier seeds, earlier replays) are dropped.
+     */
     private static void parkEmailJobs(List<String> ids) throws Exception {
         ConnectionFactory factory = new ConnectionFactory();
         factory.setHost(LocalServices.RABBIT_HOST);
@@ -142,27 +208,27 @@ class ConsoleIT {
         try (com.rabbitmq.client.Connection connection = factory.newConnection("console-it");
              com.rabbitmq.client.Channel amqp = connection.createChannel()) {
             amqp.queueDeclare(EMAIL_DLQ, true, false, false, Map.of("x-queue-type", "quorum"));
-            await().atMost(Duration.ofSeconds(30))
-                    .until(() -> amqp.queueDeclarePassive(EMAIL_QUEUE).getMessageCount() >= 5);
-            int parked = 0;
-            GetResponse message;
-            while ((message = amqp.basicGet(EMAIL_QUEUE, true)) != null) {
-                Map<String, Object> headers = new HashMap<>(message.getProps().getHeaders());
-                Object id = headers.get("x-notification-id");
-                if (id == null || !ids.contains(id.toString())) {
-                    continue;
+            Set<String> waiting = new HashSet<>(ids);
+            // The outbox publishes within a second or so; drain until every job of ids has been parked.
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                GetResponse message;
+                while ((message = amqp.basicGet(EMAIL_QUEUE, true)) != null) {
+                    Map<String, Object> headers = new HashMap<>(message.getProps().getHeaders());
+                    Object id = headers.get("x-notification-id");
+                    if (id == null || !waiting.remove(id.toString())) {
+                        continue;
+                    }
+                    boolean permanent = waiting.size() % 2 == 0;
+                    headers.put("x-error-class", permanent ? "smtp-550" : "smtp-421");
+                    headers.put("x-error-message", permanent ? "550 mailbox unavailable" : "421 try again later");
+                    headers.put("x-failure-kind", permanent ? "permanent" : "retries-exhausted");
+                    headers.put("x-attempts", permanent ? 1 : 4);
+                    headers.put("x-last-attempt-at", Instant.now().toString());
+                    amqp.basicPublish("", EMAIL_DLQ, new AMQP.BasicProperties.Builder().deliveryMode(2)
+                            .contentType("application/json").headers(headers).build(), message.getBody());
                 }
-                boolean permanent = parked % 2 == 0;
-                headers.put("x-error-class", permanent ? "smtp-550" : "smtp-421");
-                headers.put("x-error-message", permanent ? "550 mailbox unavailable" : "421 try again later");
-                headers.put("x-failure-kind", permanent ? "permanent" : "retries-exhausted");
-                headers.put("x-attempts", permanent ? 1 : 4);
-                headers.put("x-last-attempt-at", Instant.now().toString());
-                amqp.basicPublish("", EMAIL_DLQ, new AMQP.BasicProperties.Builder().deliveryMode(2)
-                        .contentType("application/json").headers(headers).build(), message.getBody());
-                parked++;
-            }
-            assertThat(parked).as("jobs parked in " + EMAIL_DLQ).isEqualTo(ids.size());
+                return waiting.isEmpty();
+            });
         }
     }
 

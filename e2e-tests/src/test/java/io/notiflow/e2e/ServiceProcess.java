@@ -149,6 +149,15 @@ public final class ServiceProcess {
         }
     }
 
+    /** The lines of this service's log (every run of it so far) that contain {@code text}, oldest first. */
+    public List<String> logLines(String text) {
+        try (var lines = Files.lines(log, StandardCharsets.UTF_8)) {
+            return lines.filter(line -> line.contains(text)).toList();
+        } catch (IOException | UncheckedIOException e) {
+            return List.of();
+        }
+    }
+
     /** Drops the log of earlier runs (the file is appended to across runs), so counts start from this run. */
     public ServiceProcess freshLog() {
         if (isRunning()) {

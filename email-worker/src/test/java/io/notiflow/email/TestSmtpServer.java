@@ -18,6 +18,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The SMTP server the worker sends to, always on the same port: GreenMail when {@link #up()}, nothing when
@@ -43,10 +45,33 @@ public final class TestSmtpServer {
     /** GreenMail accepts every message (with an empty mailbox after a restart). */
     public synchronized void up() {
         stopAll();
-        ServerSetup setup = new ServerSetup(port, HOST, ServerSetup.PROTOCOL_SMTP);
-        setup.setServerStartupTimeout(10_000);
-        greenMail = new GreenMail(setup);
-        greenMail.start();
+        // The previous server's last session can hold the port for a moment after it closed (the worker's end of
+        // it closes on its own schedule), so the bind is tried again for a few seconds before giving up.
+        for (int attempt = 1; ; attempt++) {
+            ServerSetup setup = new ServerSetup(port, HOST, ServerSetup.PROTOCOL_SMTP);
+            setup.setServerStartupTimeout(10_000);
+            greenMail = new GreenMail(setup);
+            try {
+                greenMail.start();
+                return;
+            } catch (IllegalStateException e) {
+                greenMail.stop();
+                greenMail = null;
+                if (attempt == 10) {
+                    throw e;
+                }
+                pause();
+            }
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the SMTP port", e);
+        }
     }
 
     /** Nothing listens on the port: the worker's connection is refused. */
@@ -92,6 +117,7 @@ public final class TestSmtpServer {
     /** Just enough SMTP for a client to reach RCPT TO and be refused there, as a server rejects a bad mailbox. */
     private static final class RejectingServer implements AutoCloseable {
         private final ServerSocket socket;
+        private final Set<Socket> sessions = ConcurrentHashMap.newKeySet();
 
         RejectingServer(int port) {
             try {
@@ -108,6 +134,7 @@ public final class TestSmtpServer {
             while (!socket.isClosed()) {
                 try {
                     Socket client = socket.accept();
+                    sessions.add(client);
                     Thread session = new Thread(() -> converse(client), "rejecting-smtp-session");
                     session.setDaemon(true);
                     session.start();
@@ -154,6 +181,13 @@ public final class TestSmtpServer {
                 socket.close();
             } catch (IOException e) {
                 // already closed
+            }
+            for (Socket session : sessions) {
+                try {
+                    session.close();
+                } catch (IOException e) {
+                    // already closed
+                }
             }
         }
     }

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 
 import static io.restassured.RestAssured.given;
@@ -148,6 +149,11 @@ class TwilioDeliveryTest {
         List<UUID> ids = numbers.stream().map(to -> notifications.queue(to).id).toList();
         await().atMost(PROCESSING).until(() -> breakers.currentState(GuardedSender.BREAKER),
                 state -> state == CircuitBreakerState.OPEN);
+        // The heartbeat row tells api-service (and so the operator console) too. Awaited alongside the endpoint
+        // checks below: the circuit stays open 10 s, and reading /q/health/ready can take seconds.
+        CompletableFuture<Void> rowShowsOpen = CompletableFuture.runAsync(() -> await()
+                .atMost(Duration.ofSeconds(4)).pollInterval(Duration.ofMillis(100))
+                .until(() -> WorkerTestSupport.heartbeatRow().providerCircuit, "open"::equals));
 
         given().when().get("/q/health/ready")
                 .then().statusCode(200)
@@ -156,8 +162,9 @@ class TwilioDeliveryTest {
         given().when().get("/q/metrics")
                 .then().statusCode(200)
                 .body(matchesPattern("(?s).*ft_circuitbreaker_state_current\\{[^}]*state=\"open\"[^}]*} 1\\.0.*"));
+        rowShowsOpen.join();
 
-        // The ladder brings the jobs back while the circuit is still open (2 s steps, 6 s open in tests): they
+        // The ladder brings the jobs back while the circuit is still open (2 s steps, 10 s open): they
         // are deferred without a call to Twilio.
         await().atMost(PROCESSING).until(() -> ids.stream().allMatch(id -> notifications.attempts(id).stream()
                 .anyMatch(a -> a.outcome == AttemptOutcome.DEFERRED)));
@@ -175,6 +182,7 @@ class TwilioDeliveryTest {
             // Waiting on an open circuit spent no retries.
             assertThat(notifications.row(id).retries).isEqualTo(1);
         });
+        await().atMost(PROCESSING).until(() -> WorkerTestSupport.heartbeatRow().providerCircuit, "closed"::equals);
     }
 
     private Notification awaitStatus(UUID id, NotificationStatus status) {

@@ -18,8 +18,9 @@ public class StatsResource {
     }
 
     @GET
-    @Operation(summary = "Counts by type and status, sent and failed per minute over the last hour, and the ready"
-            + " messages in each channel's work queue and DLQ (null while the broker is unreachable)")
+    @Operation(summary = "Counts by type and status, sent and failed per minute over the last hour, the ready"
+            + " messages in each channel's work queue and DLQ (null while the broker is unreachable), and each"
+            + " channel's worker processes with their provider circuit (live: a heartbeat within 30 s)")
     public StatsService.Stats stats() {
         return service.current();
     }

@@ -99,6 +99,17 @@ public class TemplateResource {
     }
 
     @POST
+    @Path("/preview")
+    @Operation(summary = "Render an unsaved template (the fields of POST /api/templates, code optional) with"
+            + " variables, without saving it; a draft that would not save is a 400 naming the problem")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = DraftPreviewRequest.class)))
+    public PreviewView previewDraft(String body) {
+        DraftPreviewRequest request = json.read(body, DraftPreviewRequest.class);
+        return PreviewView.of(service.render(validator.validateDraft(request.template()), request.variables()));
+    }
+
+    @POST
     @Path("/{code}/preview")
     @Operation(summary = "Render a template with variables, as POST /api/notify would for that channel and locale")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,

@@ -104,25 +104,27 @@ public class OutboxRelay {
         }
     }
 
-    /** Publishes one batch in one transaction; returns how many rows it published. */
+    /** Publishes one batch in one transaction; returns how many rows it took (all published, or it throws). */
     int relayBatch() {
         ensureTopology();
         Batch batch = QuarkusTransaction.requiringNew().call(() -> {
             List<Notification> pending = notifications.lockUnpublished(BATCH);
-            List<UUID> done = new ArrayList<>(pending.size());
-            BrokerUnavailableException failure = null;
+            List<JobPublisher.Fresh> fresh = new ArrayList<>(pending.size());
             for (Notification row : pending) {
-                try {
-                    jobs.publishNew(row.toJob(), row.traceParent);
-                } catch (BrokerUnavailableException e) {
-                    failure = e;
-                    break;
-                }
-                done.add(row.id);
+                fresh.add(new JobPublisher.Fresh(row.toJob(), row.traceParent));
             }
-            // Stamp what the broker confirmed, and commit that, even when a later publish failed.
+            List<UUID> done;
+            try {
+                // One confirm window for the whole batch; only what the broker confirmed and routed is stamped.
+                done = jobs.publishNew(fresh);
+            } catch (BrokerUnavailableException e) {
+                return new Batch(0, pending.size(), e);
+            }
             notifications.markPublished(done, OffsetDateTime.now(ZoneOffset.UTC));
-            return new Batch(done.size(), failure);
+            BrokerUnavailableException unroutable = done.size() == pending.size() ? null
+                    : new BrokerUnavailableException((pending.size() - done.size())
+                    + " job(s) were returned unroutable; they stay in the outbox");
+            return new Batch(done.size(), pending.size(), unroutable);
         });
         if (batch.published() > 0) {
             LOG.debugf("outbox relay published %d job(s)", batch.published());
@@ -130,10 +132,10 @@ public class OutboxRelay {
         if (batch.failure() != null) {
             throw batch.failure();
         }
-        return batch.published();
+        return batch.locked();
     }
 
-    private record Batch(int published, BrokerUnavailableException failure) {
+    private record Batch(int published, int locked, BrokerUnavailableException failure) {
     }
 
     /** The API publishes into every channel's work queue, so every one must exist and be bound. */

@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.notiflow.core.job.Channel;
 import io.notiflow.core.rabbit.Topology;
+import io.notiflow.core.status.WorkerInstance;
+import io.notiflow.core.status.WorkerInstanceRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -15,11 +17,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * The operator's overview: what the notifications table holds by type and status, sends and failures per minute
- * over the last hour, and the queue depths api-service already keeps as {@code notiflow.queue.depth} gauges (read
- * through the meter registry, so a call never waits on the broker).
+ * over the last hour, the queue depths api-service already keeps as {@code notiflow.queue.depth} gauges (read
+ * through the meter registry, so a call never waits on the broker), and the worker processes of each channel with
+ * their provider circuit, from the rows their heartbeats keep in {@code worker_instances}.
  */
 @ApplicationScoped
 public class StatsService {
@@ -28,10 +32,12 @@ public class StatsService {
 
     private final EntityManager db;
     private final MeterRegistry metrics;
+    private final WorkerInstanceRepository instances;
 
-    public StatsService(EntityManager db, MeterRegistry metrics) {
+    public StatsService(EntityManager db, MeterRegistry metrics, WorkerInstanceRepository instances) {
         this.db = db;
         this.metrics = metrics;
+        this.instances = instances;
     }
 
     public record Count(String type, String status, long count) {
@@ -44,13 +50,26 @@ public class StatsService {
     public record QueueDepth(String channel, Long queued, Long deadLettered) {
     }
 
-    public record Stats(OffsetDateTime at, List<Count> counts, List<Minute> perMinute, List<QueueDepth> queues) {
+    /**
+     * One worker process as its last heartbeat described it; {@code live} is false once that heartbeat is older
+     * than {@link WorkerInstanceRepository#LIVE} (the process died or lost the database).
+     */
+    public record Worker(UUID instance, String service, String host, String providerCircuit, boolean consuming,
+                         OffsetDateTime startedAt, OffsetDateTime seenAt, boolean live) {
+    }
+
+    /** The worker processes of one channel; {@code live} counts those with a recent heartbeat. */
+    public record ChannelWorkers(String channel, long live, List<Worker> instances) {
+    }
+
+    public record Stats(OffsetDateTime at, List<Count> counts, List<Minute> perMinute, List<QueueDepth> queues,
+                        List<ChannelWorkers> workers) {
     }
 
     @Transactional
     public Stats current() {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        return new Stats(now, counts(), perMinute(now.truncatedTo(ChronoUnit.MINUTES)), queues());
+        return new Stats(now, counts(), perMinute(now.truncatedTo(ChronoUnit.MINUTES)), queues(), workers(now));
     }
 
     private List<Count> counts() {
@@ -109,6 +128,21 @@ public class StatsService {
                     depth(Topology.deadLetterQueue(channel))));
         }
         return depths;
+    }
+
+    private List<ChannelWorkers> workers(OffsetDateTime now) {
+        OffsetDateTime liveSince = now.minus(WorkerInstanceRepository.LIVE);
+        List<WorkerInstance> rows = instances.all();
+        List<ChannelWorkers> workers = new ArrayList<>();
+        for (Channel channel : Channel.values()) {
+            List<Worker> ofChannel = rows.stream().filter(r -> r.channel == channel)
+                    .map(r -> new Worker(r.id, r.service, r.host, r.providerCircuit, r.consuming, r.startedAt,
+                            r.seenAt, r.seenAt.isAfter(liveSince)))
+                    .toList();
+            workers.add(new ChannelWorkers(channel.key(), ofChannel.stream().filter(Worker::live).count(),
+                    ofChannel));
+        }
+        return workers;
     }
 
     private Long depth(String queue) {

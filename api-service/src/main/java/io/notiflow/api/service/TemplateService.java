@@ -102,8 +102,8 @@ public class TemplateService {
     }
 
     /**
-     * Renders one template version. A variable used by a value tag but missing from {@code variables} is a 400
-     * naming it ({@code variables.<name>}).
+     * Renders one template version, or an unsaved draft (version 0). A variable used by a value tag but missing
+     * from {@code variables} is a 400 naming it ({@code variables.<name>}).
      */
     public RenderedTemplate render(Template t, Map<String, Object> variables) {
         Map<String, String> missing = new LinkedHashMap<>();
@@ -134,8 +134,9 @@ public class TemplateService {
             return renderer.render(compiled, variables);
         } catch (TemplateRenderer.MissingVariablesException e) {
             for (String name : e.names()) {
-                missing.put("variables." + name, "is used by template '" + t.code + "' (" + t.channel.key()
-                        + ", version " + t.version + ") but not given");
+                missing.put("variables." + name, "is used by " + (t.code == null ? "the template" : "template '"
+                        + t.code + "'") + " (" + t.channel.key() + ", " + (t.version == 0 ? "unsaved draft"
+                        : "version " + t.version) + ") but not given");
             }
             return null;
         }

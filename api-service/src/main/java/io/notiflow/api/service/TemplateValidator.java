@@ -27,13 +27,27 @@ public class TemplateValidator {
 
     /** A new, unsaved template row (version not set yet) from a valid request. */
     public Template validate(TemplateRequest request) {
+        return check(request, true);
+    }
+
+    /**
+     * A draft to preview: the same rules as {@link #validate}, except that the code may still be missing (an
+     * operator types a new template's text before naming it).
+     */
+    public Template validateDraft(TemplateRequest request) {
+        return check(request, false);
+    }
+
+    private Template check(TemplateRequest request, boolean codeRequired) {
         if (request == null) {
             throw InvalidRequestException.of("body", "a JSON object is required");
         }
         Map<String, String> errors = new LinkedHashMap<>();
         String code = null;
         if (isBlank(request.code())) {
-            errors.put("code", "is required");
+            if (codeRequired) {
+                errors.put("code", "is required");
+            }
         } else {
             code = FieldRules.identifier("code", request.code(), errors);
         }

@@ -3,8 +3,6 @@ package io.notiflow.core.health;
 import io.notiflow.core.worker.ChannelSender;
 import io.notiflow.core.worker.DeliveryWorker;
 import io.notiflow.core.worker.GuardedSender;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
-import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -22,13 +20,12 @@ public class WorkerHealthCheck implements HealthCheck {
 
     private final Instance<ChannelSender> senders;
     private final DeliveryWorker worker;
-    private final CircuitBreakerMaintenance breakers;
+    private final GuardedSender guarded;
 
-    public WorkerHealthCheck(Instance<ChannelSender> senders, DeliveryWorker worker,
-                             CircuitBreakerMaintenance breakers) {
+    public WorkerHealthCheck(Instance<ChannelSender> senders, DeliveryWorker worker, GuardedSender guarded) {
         this.senders = senders;
         this.worker = worker;
-        this.breakers = breakers;
+        this.guarded = guarded;
     }
 
     @Override
@@ -37,11 +34,10 @@ public class WorkerHealthCheck implements HealthCheck {
         if (senders.isUnsatisfied()) {
             return response.up().withData("role", "no channel in this service").build();
         }
-        CircuitBreakerState state = breakers.currentState(GuardedSender.BREAKER);
         return response.status(worker.isConsuming())
                 .withData("channel", senders.get().channel().key())
                 .withData("consuming", worker.isConsuming())
-                .withData("providerCircuit", state.name().toLowerCase(java.util.Locale.ROOT))
+                .withData("providerCircuit", guarded.circuitState())
                 .build();
     }
 }

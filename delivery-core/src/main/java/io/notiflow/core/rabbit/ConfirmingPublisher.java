@@ -7,18 +7,21 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Publishes with publisher confirms and the mandatory flag: {@link #publish} returns only once the broker has
  * taken responsibility for the message and routed it to a queue. Anything else (nack, unroutable, timeout,
  * connection lost) throws {@link BrokerUnavailableException}, and the caller keeps the job.
  * <p>
- * Channels are pooled; a pooled channel carries one publish at a time, so a basic.return (which the broker
- * sends before the confirm) belongs unambiguously to the publish in flight on it.
+ * Channels are pooled; a pooled channel carries one publish (or one {@link #publishAll batch}) at a time, so a
+ * basic.return (which the broker sends before the confirm) belongs unambiguously to what is in flight on it.
  */
 @ApplicationScoped
 public class ConfirmingPublisher {
@@ -36,22 +39,55 @@ public class ConfirmingPublisher {
     }
 
     public void publish(String exchange, String routingKey, AMQP.BasicProperties properties, byte[] body) {
+        Outgoing message = new Outgoing(exchange, routingKey, properties, body);
+        if (publishAll(List.of(message)).isEmpty()) {
+            throw new BrokerUnavailableException("no queue is bound for exchange '" + exchange + "' routing key '"
+                    + routingKey + "'; the broker returned the message");
+        }
+    }
+
+    /** One message of a {@link #publishAll batch}. */
+    public record Outgoing(String exchange, String routingKey, AMQP.BasicProperties properties, byte[] body) {
+    }
+
+    /**
+     * Publishes every message on one channel, then waits once for all their confirms: a confirm window the size of
+     * the batch instead of one round trip per message. Returns the messages the broker confirmed and routed, in
+     * order; a returned (unroutable) message is left out, told apart by its message id. Throws when the confirms do
+     * not all arrive as acks in time: then none of the batch may be taken as published (some may have been, so
+     * the caller's retry can repeat them).
+     */
+    public List<Outgoing> publishAll(List<Outgoing> messages) {
+        if (messages.isEmpty()) {
+            return List.of();
+        }
         PooledChannel pooled = idle.poll();
         if (pooled == null || !pooled.channel.isOpen()) {
             pooled = open();
         }
         boolean reusable = false;
+        Outgoing current = messages.get(0);
         try {
-            pooled.returned.set(false);
-            pooled.channel.basicPublish(exchange, routingKey, true, properties, body);
-            pooled.channel.waitForConfirmsOrDie(settings.confirmTimeout().toMillis());
-            if (pooled.returned.get()) {
-                throw new BrokerUnavailableException("no queue is bound for exchange '" + exchange
-                        + "' routing key '" + routingKey + "'; the broker returned the message");
+            pooled.returned.clear();
+            for (Outgoing message : messages) {
+                current = message;
+                pooled.channel.basicPublish(message.exchange(), message.routingKey(), true, message.properties(),
+                        message.body());
             }
+            pooled.channel.waitForConfirmsOrDie(settings.confirmTimeout().toMillis());
             reusable = true;
+            if (pooled.returned.isEmpty()) {
+                return messages;
+            }
+            List<Outgoing> routed = new ArrayList<>(messages.size());
+            for (Outgoing message : messages) {
+                if (!pooled.returned.contains(String.valueOf(message.properties().getMessageId()))) {
+                    routed.add(message);
+                }
+            }
+            return routed;
         } catch (IOException | TimeoutException | ShutdownSignalException e) {
-            throw new BrokerUnavailableException("publish to '" + exchange + "'/'" + routingKey
+            throw new BrokerUnavailableException("publish to '" + current.exchange() + "'/'" + current.routingKey()
                     + "' was not confirmed: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -93,7 +129,7 @@ public class ConfirmingPublisher {
         }
         PooledChannel pooled = new PooledChannel(channel);
         channel.addReturnListener(returned -> {
-            pooled.returned.set(true);
+            pooled.returned.add(String.valueOf(returned.getProperties().getMessageId()));
             LOG.warnf("broker returned an unroutable message: exchange=%s routingKey=%s reply=%s",
                     returned.getExchange(), returned.getRoutingKey(), returned.getReplyText());
         });
@@ -112,7 +148,8 @@ public class ConfirmingPublisher {
 
     private static final class PooledChannel {
         final Channel channel;
-        final AtomicBoolean returned = new AtomicBoolean();
+        /** Message ids the broker returned as unroutable during the publish in flight. */
+        final Set<String> returned = ConcurrentHashMap.newKeySet();
 
         PooledChannel(Channel channel) {
             this.channel = channel;

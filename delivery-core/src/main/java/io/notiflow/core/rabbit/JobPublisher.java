@@ -6,10 +6,14 @@ import io.notiflow.core.job.DeliveryJob;
 import io.notiflow.core.job.JobCodec;
 import io.notiflow.core.job.JobHeaders;
 import io.notiflow.core.telemetry.MessageTracing;
+import io.opentelemetry.api.trace.Span;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * Where jobs go: fresh ones to the work exchange, failed ones to a ladder step or the dead-letter queue.
@@ -38,13 +42,51 @@ public class JobPublisher {
      * W3C traceparent stored with the row; the current trace when null). The trace context goes into the headers.
      */
     public void publishNew(DeliveryJob job, String traceParent) {
+        if (publishNew(List.of(new Fresh(job, traceParent))).isEmpty()) {
+            throw new BrokerUnavailableException("no queue is bound for the " + job.channel().key()
+                    + " job; the broker returned it");
+        }
+    }
+
+    /** A fresh job and the W3C traceparent it was accepted in (null: none). */
+    public record Fresh(DeliveryJob job, String traceParent) {
+    }
+
+    /**
+     * Fresh jobs onto their work queues as one confirmed batch ({@link ConfirmingPublisher#publishAll}), each in
+     * its own PRODUCER span. Returns the ids of the notifications whose jobs the broker confirmed and routed;
+     * throws when the batch's confirms did not all arrive.
+     */
+    public List<UUID> publishNew(List<Fresh> fresh) {
+        List<ConfirmingPublisher.Outgoing> messages = new ArrayList<>(fresh.size());
+        List<Span> spans = new ArrayList<>(fresh.size());
+        for (Fresh f : fresh) {
+            DeliveryJob job = f.job();
+            Map<String, Object> headers = freshHeaders(job);
+            spans.add(tracing.startPublishing(job.channel(), job.notificationId(), f.traceParent(), headers));
+            messages.add(new ConfirmingPublisher.Outgoing(Topology.WORK_EXCHANGE, job.channel().key(),
+                    properties(job.correlationId(), job.notificationId().toString(), headers), codec.encode(job)));
+        }
+        try {
+            List<UUID> routed = new ArrayList<>(messages.size());
+            for (ConfirmingPublisher.Outgoing message : publisher.publishAll(messages)) {
+                routed.add(UUID.fromString(message.properties().getMessageId()));
+            }
+            return routed;
+        } catch (RuntimeException e) {
+            spans.forEach(span -> MessageTracing.failed(span, e));
+            throw e;
+        } finally {
+            spans.forEach(Span::end);
+        }
+    }
+
+    private static Map<String, Object> freshHeaders(DeliveryJob job) {
         Map<String, Object> headers = new HashMap<>();
         headers.put(JobHeaders.CORRELATION_ID, job.correlationId());
         headers.put(JobHeaders.NOTIFICATION_ID, job.notificationId().toString());
         headers.put(JobHeaders.ATTEMPTS, 0);
-        tracing.publishing(job.channel(), job.notificationId(), traceParent, headers,
-                () -> publisher.publish(Topology.WORK_EXCHANGE, job.channel().key(), properties(job.correlationId(),
-                        job.notificationId().toString(), headers), codec.encode(job)));
+        return headers;
     }
 
     /** A job that failed {@code attempts} times onto ladder step {@code step}; it returns to the work queue after the step's TTL. */

@@ -3,9 +3,22 @@ package io.notiflow.core.rabbit;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** Broker address, read from RABBITMQ_HOST, RABBITMQ_PORT, RABBITMQ_USERNAME, RABBITMQ_PASSWORD, RABBITMQ_VIRTUAL_HOST. */
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Broker address, read from RABBITMQ_ADDRESSES or RABBITMQ_HOST and RABBITMQ_PORT, and RABBITMQ_USERNAME,
+ * RABBITMQ_PASSWORD, RABBITMQ_VIRTUAL_HOST.
+ */
 @ConfigMapping(prefix = "rabbitmq")
 public interface RabbitSettings {
+    /**
+     * The nodes of a cluster, {@code host:port,host:port,...} (a port may be left out: 5672). When set it wins over
+     * {@link #host()} and {@link #port()}: the client connects to one of them, picked at random, and reconnects to
+     * another when that one goes away.
+     */
+    Optional<List<String>> addresses();
+
     @WithDefault("localhost")
     String host();
 

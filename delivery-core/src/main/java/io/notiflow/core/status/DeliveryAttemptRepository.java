@@ -2,12 +2,14 @@ package io.notiflow.core.status;
 
 import io.quarkus.hibernate.orm.panache.PanacheRepository;
 import io.quarkus.panache.common.Sort;
+import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.List;
 import java.util.UUID;
 
 @ApplicationScoped
+@Unremovable // a worker no longer injects it (StatusRecorder writes with JDBC), but its tests read rows through it
 public class DeliveryAttemptRepository implements PanacheRepository<DeliveryAttempt> {
 
     public List<DeliveryAttempt> forNotification(UUID notificationId) {

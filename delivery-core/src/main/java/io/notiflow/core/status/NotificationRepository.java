@@ -1,6 +1,7 @@
 package io.notiflow.core.status;
 
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
+import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import org.hibernate.LockOptions;
@@ -15,6 +16,7 @@ import java.util.UUID;
 
 /** Queries on {@code notifications}; callers own the transactions. */
 @ApplicationScoped
+@Unremovable // a worker no longer injects it (StatusRecorder writes with JDBC), but its tests read rows through it
 public class NotificationRepository implements PanacheRepositoryBase<Notification, UUID> {
 
     public Optional<NotificationStatus> statusOf(UUID id) {

@@ -1,27 +1,38 @@
 package io.notiflow.core.status;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Writes a worker's verdict on one attempt: the attempt row and the notification's new status, in one
- * transaction, so SQL never shows an attempt without its status or the other way round.
+ * statement, so SQL never shows an attempt without its status or the other way round.
+ * <p>
+ * These are the statements every delivery runs, so each is a single round trip in autocommit (no ORM session, no
+ * JTA transaction): a claim, then one verdict.
  */
 @ApplicationScoped
 public class StatusRecorder {
 
     private static final int MAX_ERROR_LENGTH = 2000;
+    private static final String SETTLEABLE = "('queued', 'retrying', 'failed')";
+    /** The attempt row, inserted by the same statement that moves the notification. */
+    private static final String WITH_ATTEMPT = "with attempt as (insert into delivery_attempts (notification_id,"
+            + " attempt_number, outcome, error_class, error_message, duration_ms, attempted_at)"
+            + " values (?, ?, ?, ?, ?, ?, now())) ";
 
-    private final NotificationRepository notifications;
-    private final DeliveryAttemptRepository attempts;
+    private final DataSource database;
 
-    public StatusRecorder(NotificationRepository notifications, DeliveryAttemptRepository attempts) {
-        this.notifications = notifications;
-        this.attempts = attempts;
+    public StatusRecorder(DataSource database) {
+        this.database = database;
     }
 
     /** An attempt to be recorded; {@code errorClass}/{@code errorMessage} are null for a success. */
@@ -29,90 +40,127 @@ public class StatusRecorder {
                           String errorMessage, long durationMs) {
     }
 
-    @Transactional
-    public java.util.Optional<NotificationStatus> currentStatus(UUID notificationId) {
-        return notifications.statusOf(notificationId);
+    /**
+     * What {@link #claim} found: the row's status (empty: no such row) and whether this delivery now holds it.
+     */
+    public record Claim(Optional<NotificationStatus> status, boolean claimed) {
     }
 
     /**
      * Claims an unsettled row for one delivery, so two copies of a job (an outbox republish after a lost
      * stamp, a redelivery) never call the provider at the same time. A claim older than {@code lease} is
      * taken over: its worker died. Every status write below releases the claim.
-     *
-     * @return false when another delivery of this notification holds the row (or it is settled meanwhile)
+     * <p>
+     * Not claimed means: no such row, a settled row, or another delivery holds it ({@link Claim#status} tells).
      */
-    @Transactional
-    public boolean claim(UUID notificationId, java.time.Duration lease) {
-        int claimed = notifications.getEntityManager().createNativeQuery(
-                        "update notifications set claimed_at = now() where id = ?1"
-                                + " and status in ('queued', 'retrying', 'failed')"
-                                + " and (claimed_at is null or claimed_at < now() - ?2 * interval '1 millisecond')")
-                .setParameter(1, notificationId)
-                .setParameter(2, lease.toMillis())
-                .executeUpdate();
-        return claimed == 1;
+    public Claim claim(UUID notificationId, Duration lease) {
+        return run(c -> {
+            try (PreparedStatement claim = c.prepareStatement("update notifications set claimed_at = now()"
+                    + " where id = ? and status in " + SETTLEABLE
+                    + " and (claimed_at is null or claimed_at < now() - ? * interval '1 millisecond')"
+                    + " returning status")) {
+                claim.setObject(1, notificationId);
+                claim.setLong(2, lease.toMillis());
+                Optional<NotificationStatus> claimed = status(claim);
+                if (claimed.isPresent()) {
+                    return new Claim(claimed, true);
+                }
+            }
+            try (PreparedStatement current = c.prepareStatement("select status from notifications where id = ?")) {
+                current.setObject(1, notificationId);
+                return new Claim(status(current), false);
+            }
+        });
     }
 
-    @Transactional
     public void sent(Attempt attempt, String providerMessageId) {
-        OffsetDateTime now = now();
-        log(attempt, now);
-        notifications.update("status = ?1, providerMessageId = ?2, sentAt = ?3, updatedAt = ?3, lastError = null,"
-                        + " claimedAt = null where id = ?4",
-                NotificationStatus.SENT, providerMessageId, now, attempt.notificationId());
+        write(attempt, "update notifications set status = 'sent', provider_message_id = ?, sent_at = now(),"
+                + " updated_at = now(), last_error = null, claimed_at = null where id = ?", providerMessageId);
     }
 
     /**
      * The attempt succeeded but only handed the job on to a hop that settles the status itself
      * ({@code ChannelSender#settlesStatusItself}); a row that was retrying is queued again, waiting for that hop.
      */
-    @Transactional
     public void handedOn(Attempt attempt) {
-        OffsetDateTime now = now();
-        log(attempt, now);
-        notifications.update("status = ?1, lastError = null, updatedAt = ?2 where id = ?3 and status = ?4",
-                NotificationStatus.QUEUED, now, attempt.notificationId(), NotificationStatus.RETRYING);
-        notifications.update("claimedAt = null where id = ?1", attempt.notificationId());
+        write(attempt, "update notifications set claimed_at = null,"
+                + " status = case when status = 'retrying' then 'queued' else status end,"
+                + " last_error = case when status = 'retrying' then null else last_error end,"
+                + " updated_at = case when status = 'retrying' then now() else updated_at end where id = ?");
     }
 
     /** Failed transiently and was put on the ladder; {@code retries} is the new retry count. */
-    @Transactional
     public void retrying(Attempt attempt, int retries) {
-        OffsetDateTime now = now();
-        log(attempt, now);
-        notifications.update("status = ?1, retries = ?2, lastError = ?3, updatedAt = ?4, claimedAt = null"
-                        + " where id = ?5",
-                NotificationStatus.RETRYING, retries, describe(attempt), now, attempt.notificationId());
+        write(attempt, "update notifications set status = 'retrying', retries = ?, last_error = ?,"
+                + " updated_at = now(), claimed_at = null where id = ?", retries, describe(attempt));
     }
 
     /** Failed for good (permanent error or retries exhausted); the job is in the dead-letter queue. */
-    @Transactional
     public void failed(Attempt attempt) {
-        OffsetDateTime now = now();
-        log(attempt, now);
-        notifications.update("status = ?1, lastError = ?2, updatedAt = ?3, claimedAt = null where id = ?4",
-                NotificationStatus.FAILED, describe(attempt), now, attempt.notificationId());
+        write(attempt, "update notifications set status = 'failed', last_error = ?, updated_at = now(),"
+                + " claimed_at = null where id = ?", describe(attempt));
     }
 
     /** Not attempted because the provider's circuit is open; the job waits on the ladder, no retry used. */
-    @Transactional
     public void deferred(Attempt attempt) {
-        OffsetDateTime now = now();
-        log(attempt, now);
-        notifications.update("status = ?1, lastError = ?2, updatedAt = ?3, claimedAt = null where id = ?4",
-                NotificationStatus.RETRYING, describe(attempt), now, attempt.notificationId());
+        write(attempt, "update notifications set status = 'retrying', last_error = ?, updated_at = now(),"
+                + " claimed_at = null where id = ?", describe(attempt));
     }
 
-    private void log(Attempt attempt, OffsetDateTime at) {
-        DeliveryAttempt row = new DeliveryAttempt();
-        row.notificationId = attempt.notificationId();
-        row.attemptNumber = attempt.number();
-        row.outcome = attempt.outcome();
-        row.errorClass = attempt.errorClass();
-        row.errorMessage = truncate(attempt.errorMessage());
-        row.durationMs = attempt.durationMs();
-        row.attemptedAt = at;
-        attempts.persist(row);
+    /** The attempt row plus {@code update} (whose parameters are {@code values}, then the notification id). */
+    private void write(Attempt attempt, String update, Object... values) {
+        run(c -> {
+            try (PreparedStatement s = c.prepareStatement(WITH_ATTEMPT + update)) {
+                s.setObject(1, attempt.notificationId());
+                s.setInt(2, attempt.number());
+                s.setString(3, attempt.outcome().key());
+                s.setString(4, attempt.errorClass());
+                s.setString(5, truncate(attempt.errorMessage()));
+                s.setLong(6, attempt.durationMs());
+                int i = 7;
+                for (Object value : values) {
+                    if (value == null) {
+                        s.setNull(i++, Types.VARCHAR);
+                    } else {
+                        s.setObject(i++, value);
+                    }
+                }
+                s.setObject(i, attempt.notificationId());
+                s.executeUpdate();
+                return null;
+            }
+        });
+    }
+
+    private static Optional<NotificationStatus> status(PreparedStatement query) throws SQLException {
+        try (ResultSet rows = query.executeQuery()) {
+            if (!rows.next()) {
+                return Optional.empty();
+            }
+            String key = rows.getString(1);
+            return Optional.of(NotificationStatus.fromKey(key).orElseThrow(
+                    () -> new IllegalStateException("unknown status '" + key + "' in notifications")));
+        }
+    }
+
+    private <T> T run(Work<T> work) {
+        try (Connection c = database.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new StatusWriteException("status database unavailable: " + e.getMessage(), e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /** The status could not be read or written (database down, say); the job must be redelivered. */
+    public static final class StatusWriteException extends RuntimeException {
+        StatusWriteException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     private static String describe(Attempt attempt) {
@@ -124,9 +172,5 @@ public class StatusRecorder {
             return text;
         }
         return text.substring(0, MAX_ERROR_LENGTH);
-    }
-
-    private static OffsetDateTime now() {
-        return OffsetDateTime.now(ZoneOffset.UTC);
     }
 }

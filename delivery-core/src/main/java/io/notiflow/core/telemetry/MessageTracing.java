@@ -63,11 +63,12 @@ public class MessageTracing {
     }
 
     /**
-     * Runs a fresh job's publish in a PRODUCER span that continues the trace the job was accepted in
-     * ({@code traceParent}, or the current context when null), and writes that span's context into {@code headers}.
+     * Starts the PRODUCER span of a fresh job's publish, continuing the trace the job was accepted in
+     * ({@code traceParent}, or the current context when null), and writes its context into {@code headers}; the
+     * caller ends it once the broker confirmed (or refused) the job.
      */
-    public void publishing(Channel channel, UUID notificationId, String traceParent, Map<String, Object> headers,
-                           Runnable publish) {
+    public Span startPublishing(Channel channel, UUID notificationId, String traceParent,
+                                Map<String, Object> headers) {
         Context parent = traceParent == null ? Context.current()
                 : W3CTraceContextPropagator.getInstance().extract(Context.root(), Map.of(TRACEPARENT, traceParent),
                 HEADERS);
@@ -78,15 +79,8 @@ public class MessageTracing {
                 .setAttribute(OPERATION, "publish")
                 .setAttribute(NOTIFICATION_ID, String.valueOf(notificationId))
                 .startSpan();
-        try (Scope ignored = span.makeCurrent()) {
-            propagator.inject(Context.current(), headers, (carrier, key, value) -> carrier.put(key, value));
-            publish.run();
-        } catch (RuntimeException e) {
-            failed(span, e);
-            throw e;
-        } finally {
-            span.end();
-        }
+        propagator.inject(parent.with(span), headers, (carrier, key, value) -> carrier.put(key, value));
+        return span;
     }
 
     /**

@@ -40,6 +40,7 @@ import java.util.Optional;
 public class DeliveryProcessor {
 
     private static final Logger LOG = Logger.getLogger(DeliveryProcessor.class);
+    private static final long STATUS_RETRY_MS = 500;
 
     private final JobCodec codec;
     private final JobPublisher jobs;
@@ -90,21 +91,22 @@ public class DeliveryProcessor {
             return;
         }
         try (Correlation.Scope ignored = Correlation.inScope(job.correlationId())) {
-            Optional<NotificationStatus> current = status.currentStatus(job.notificationId());
-            if (current.isEmpty()) {
+            StatusRecorder.Claim claim = status.claim(job.notificationId(), settings.claimLease());
+            if (claim.status().isEmpty()) {
                 LOG.errorf("job for unknown notification %s parked in the DLQ", job.notificationId());
                 parkUnprocessable(channel, body, headers, "unknown-notification",
                         "no notifications row with id " + job.notificationId());
                 return;
             }
-            if (current.get().isSettled()) {
+            NotificationStatus current = claim.status().get();
+            if (current.isSettled()) {
                 LOG.infof("notification %s is already %s; redelivered job acknowledged without sending",
-                        job.notificationId(), current.get().key());
+                        job.notificationId(), current.key());
                 count(channel, "duplicate-skipped");
                 return;
             }
-            int failedBefore = attemptsSoFar(headers, current.get());
-            if (!status.claim(job.notificationId(), settings.claimLease())) {
+            int failedBefore = attemptsSoFar(headers, current);
+            if (!claim.claimed()) {
                 // Another copy of this job is being delivered right now (or its worker died within the lease).
                 // Acking this copy could lose the job if that delivery fails; sending it could send twice. So it
                 // waits on the first ladder step, without spending a retry, and is looked at again then.
@@ -123,22 +125,9 @@ public class DeliveryProcessor {
         Channel channel = sender.channel();
         int attemptNumber = failedBefore + 1;
         long started = System.nanoTime();
+        String providerId;
         try {
-            String providerId = tracing.providerCall(channel, () -> guarded.send(sender, job));
-            long millis = elapsedMillis(started);
-            Attempt attempt = new Attempt(job.notificationId(), attemptNumber, AttemptOutcome.SENT, null, null, millis);
-            if (sender.settlesStatusItself()) {
-                status.handedOn(attempt);
-                record(channel, "handed-on", millis);
-                LOG.infof("notification %s handed on over %s on attempt %d (%d ms); its status is settled there",
-                        job.notificationId(), channel.key(), attemptNumber, millis);
-                return;
-            }
-            status.sent(attempt, providerId);
-            record(channel, "sent", millis);
-            recordLatency(channel, job);
-            LOG.infof("notification %s sent over %s on attempt %d (%d ms, provider id %s)", job.notificationId(),
-                    channel.key(), attemptNumber, millis, providerId);
+            providerId = tracing.providerCall(channel, () -> guarded.send(sender, job));
         } catch (CircuitBreakerOpenException e) {
             // The provider is known to be down: wait on the ladder without spending a retry.
             int step = policy.nextStep(Math.max(failedBefore, 1), Optional.empty()).orElse(policy.maxRetries());
@@ -149,6 +138,7 @@ public class DeliveryProcessor {
             count(channel, "deferred");
             LOG.warnf("notification %s deferred to retry step %d: %s circuit open", job.notificationId(), step,
                     channel.key());
+            return;
         } catch (RuntimeException | LinkageError e) { // a provider SDK missing a class fails like any outage
             // A timed-out call was interrupted; the interrupt must not leak into the status write.
             Thread.interrupted();
@@ -173,6 +163,51 @@ public class DeliveryProcessor {
                 LOG.errorf("notification %s failed %s after %d attempt(s) (%s: %s); parked in %s",
                         job.notificationId(), failure.permanent() ? "permanently" : "for good", attemptNumber,
                         failure.errorClass(), failure.message(), channel.key() + " DLQ");
+            }
+            return;
+        }
+        // Recorded outside the provider call's try: a failed status write is not a failed send, and must not put
+        // a sent message on the ladder.
+        long millis = elapsedMillis(started);
+        Attempt attempt = new Attempt(job.notificationId(), attemptNumber, AttemptOutcome.SENT, null, null, millis);
+        if (sender.settlesStatusItself()) {
+            recordKnownOutcome(job, () -> status.handedOn(attempt));
+            record(channel, "handed-on", millis);
+            LOG.infof("notification %s handed on over %s on attempt %d (%d ms); its status is settled there",
+                    job.notificationId(), channel.key(), attemptNumber, millis);
+            return;
+        }
+        recordKnownOutcome(job, () -> status.sent(attempt, providerId));
+        record(channel, "sent", millis);
+        recordLatency(channel, job);
+        LOG.infof("notification %s sent over %s on attempt %d (%d ms, provider id %s)", job.notificationId(),
+                channel.key(), attemptNumber, millis, providerId);
+    }
+
+    /**
+     * Writes the outcome of a send that happened. The database being away for a moment must not turn it into a
+     * second send: the write is tried again every {@value #STATUS_RETRY_MS} ms for up to half the claim lease,
+     * holding the job (unacked) meanwhile. Only then does the failure propagate: the job is redelivered and, once
+     * the lease is over, sent again.
+     */
+    private void recordKnownOutcome(DeliveryJob job, Runnable write) {
+        long giveUpAt = System.nanoTime() + settings.claimLease().toNanos() / 2;
+        while (true) {
+            try {
+                write.run();
+                return;
+            } catch (StatusRecorder.StatusWriteException e) {
+                if (System.nanoTime() > giveUpAt) {
+                    throw e;
+                }
+                LOG.warnf("notification %s was sent but its status cannot be written yet (%s); trying again",
+                        job.notificationId(), e.getMessage());
+                try {
+                    Thread.sleep(STATUS_RETRY_MS);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
             }
         }
     }

@@ -16,4 +16,11 @@ public interface WorkerSettings {
      */
     @WithDefault("45s")
     java.time.Duration claimLease();
+
+    /**
+     * How often a worker writes its {@code worker_instances} row ({@link WorkerHeartbeat}). Set in delivery-core's
+     * {@code microprofile-config.properties}, not from the environment: api-service counts a worker as gone after
+     * {@code WorkerInstanceRepository.LIVE}, which assumes this interval.
+     */
+    java.time.Duration heartbeat();
 }

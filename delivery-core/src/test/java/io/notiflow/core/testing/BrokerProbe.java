@@ -25,9 +25,14 @@ public final class BrokerProbe implements AutoCloseable {
     private final Channel channel;
 
     public BrokerProbe(String vhost) {
+        this(LocalServices.RABBIT_HOST, LocalServices.RABBIT_PORT, vhost);
+    }
+
+    /** A probe on another broker than the local default one (a node of a test cluster). */
+    public BrokerProbe(String host, int port, String vhost) {
         ConnectionFactory factory = new ConnectionFactory();
-        factory.setHost(LocalServices.RABBIT_HOST);
-        factory.setPort(LocalServices.RABBIT_PORT);
+        factory.setHost(host);
+        factory.setPort(port);
         factory.setVirtualHost(vhost);
         try {
             connection = factory.newConnection("test-probe");

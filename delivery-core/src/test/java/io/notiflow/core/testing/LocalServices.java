@@ -48,18 +48,27 @@ public final class LocalServices {
 
     /** Deletes and re-creates virtual host {@code vhost} through the management API, with guest allowed in it. */
     public static void recreateVhost(String vhost) {
-        String path = "/api/vhosts/" + URLEncoder.encode(vhost, StandardCharsets.UTF_8);
-        management("DELETE", path, null, true);
-        management("PUT", path, "{}", false);
-        management("PUT", "/api/permissions/" + URLEncoder.encode(vhost, StandardCharsets.UTF_8) + "/guest",
-                "{\"configure\":\".*\",\"write\":\".*\",\"read\":\".*\"}", false);
+        recreateVhost(RABBIT_MANAGEMENT_PORT, vhost);
     }
 
-    private static void management(String method, String path, String body, boolean notFoundOk) {
+    /** The same on the broker whose management API listens on {@code managementPort} of {@link #RABBIT_HOST}. */
+    public static void recreateVhost(int managementPort, String vhost) {
+        String path = "/api/vhosts/" + URLEncoder.encode(vhost, StandardCharsets.UTF_8);
+        management(managementPort, "DELETE", path, null, true);
+        management(managementPort, "PUT", path, "{}", false);
+        management(managementPort, "PUT", "/api/permissions/" + URLEncoder.encode(vhost, StandardCharsets.UTF_8)
+                + "/guest", "{\"configure\":\".*\",\"write\":\".*\",\"read\":\".*\"}", false);
+    }
+
+    /**
+     * One call to the management API on {@code managementPort} as guest; the answer's body. A status of 300 or more
+     * fails, except a 404 when {@code notFoundOk}.
+     */
+    public static String management(int managementPort, String method, String path, String body, boolean notFoundOk) {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
         HttpRequest request = HttpRequest.newBuilder(
-                        URI.create("http://" + RABBIT_HOST + ":" + RABBIT_MANAGEMENT_PORT + path))
+                        URI.create("http://" + RABBIT_HOST + ":" + managementPort + path))
                 .header("Authorization", "Basic " + Base64.getEncoder()
                         .encodeToString("guest:guest".getBytes(StandardCharsets.UTF_8)))
                 .header("Content-Type", "application/json")
@@ -73,8 +82,9 @@ public final class LocalServices {
             if (status >= 300 && !(notFoundOk && status == 404)) {
                 throw new IllegalStateException(method + " " + path + " answered " + status + ": " + response.body());
             }
+            return response.body();
         } catch (IOException e) {
-            throw new IllegalStateException("RabbitMQ management API unreachable on port " + RABBIT_MANAGEMENT_PORT
+            throw new IllegalStateException("RabbitMQ management API unreachable on port " + managementPort
                     + " (is the rabbitmq_management plugin enabled?)", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

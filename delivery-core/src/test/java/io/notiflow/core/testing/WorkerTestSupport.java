@@ -1,10 +1,15 @@
 package io.notiflow.core.testing;
 
+import io.notiflow.core.status.WorkerInstance;
+import io.notiflow.core.status.WorkerInstanceRepository;
 import io.notiflow.core.worker.DeliveryWorker;
+import io.notiflow.core.worker.WorkerHeartbeat;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import jakarta.enterprise.inject.spi.CDI;
 
 import java.time.Duration;
+import java.util.UUID;
 
 import static org.awaitility.Awaitility.await;
 
@@ -30,5 +35,12 @@ public final class WorkerTestSupport {
     public static void startFromAHealthyProvider(Duration atMost) {
         CDI.current().select(CircuitBreakerMaintenance.class).get().resetAll();
         awaitConsuming(atMost);
+    }
+
+    /** This worker's row of {@code worker_instances} as its heartbeat last wrote it; null before the first beat. */
+    public static WorkerInstance heartbeatRow() {
+        UUID id = CDI.current().select(WorkerHeartbeat.class).get().instanceId();
+        WorkerInstanceRepository rows = CDI.current().select(WorkerInstanceRepository.class).get();
+        return QuarkusTransaction.requiringNew().call(() -> rows.findById(id));
     }
 }

@@ -7,7 +7,6 @@ import io.notiflow.core.job.Channel;
 import io.notiflow.core.job.DeliveryJob;
 import io.notiflow.core.job.JobHeaders;
 import io.notiflow.core.rabbit.ConfirmingPublisher;
-import io.notiflow.core.status.Notification;
 import io.notiflow.core.status.NotificationRepository;
 import io.notiflow.core.worker.ChannelSender;
 import io.notiflow.core.worker.PermanentDeliveryException;
@@ -16,6 +15,7 @@ import io.notiflow.inapp.socket.NotificationFrame;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -57,12 +57,7 @@ public class FanoutSender implements ChannelSender {
             throw new TransientDeliveryException("gateway-feed-down", "this gateway's fanout queue is not consumed yet",
                     null);
         }
-        Notification row = QuarkusTransaction.requiringNew()
-                .call(() -> notifications.findByIdOptional(job.notificationId()))
-                .orElseThrow(() -> new PermanentDeliveryException("unknown-notification",
-                        "no notifications row with id " + job.notificationId()));
-        FanoutMessage message = new FanoutMessage(job.receiver(),
-                NotificationFrame.of(job, row.createdAt.toInstant()));
+        FanoutMessage message = new FanoutMessage(job.receiver(), NotificationFrame.of(job, acceptedAt(job)));
         AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
                 .contentType("application/json")
                 .deliveryMode(1) // the instances' queues are transient; the row is the durable copy
@@ -72,6 +67,18 @@ public class FanoutSender implements ChannelSender {
                 .build();
         publisher.publish(GatewayFeed.EXCHANGE, "", properties, encode(message));
         return null;
+    }
+
+    /** When the notification was accepted: carried by the job; read from its row for a job published before that. */
+    private Instant acceptedAt(DeliveryJob job) {
+        if (job.acceptedAt() != null) {
+            return job.acceptedAt();
+        }
+        return QuarkusTransaction.requiringNew()
+                .call(() -> notifications.findByIdOptional(job.notificationId()))
+                .map(row -> row.createdAt.toInstant())
+                .orElseThrow(() -> new PermanentDeliveryException("unknown-notification",
+                        "no notifications row with id " + job.notificationId()));
     }
 
     private byte[] encode(FanoutMessage message) {

@@ -7,7 +7,7 @@ import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.notiflow.core.correlation.Correlation;
 import io.notiflow.core.rabbit.BrokerConnection;
-import io.notiflow.inapp.service.InboxService;
+import io.notiflow.inapp.service.StatusMarks;
 import io.notiflow.inapp.socket.SocketRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -17,12 +17,11 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.util.List;
 
 /**
  * This instance's leg of the fan-out: its own exclusive, auto-delete, server-named queue bound to
  * {@value #EXCHANGE}, consumed to push each notification to the sockets open here. A row pushed to at least
- * one socket goes sent. A message that finds none of its recipients here is dropped: the row stays in the
+ * one socket goes sent ({@link StatusMarks}, batched off this thread). A message that finds none of its recipients here is dropped: the row stays in the
  * inbox, and the backlog delivers it when the user connects.
  * <p>
  * The queue dies with the connection; when the broker comes back, a new one is declared and bound (the
@@ -38,17 +37,17 @@ public class GatewayFeed {
 
     private final BrokerConnection broker;
     private final SocketRegistry sockets;
-    private final InboxService inbox;
+    private final StatusMarks sentMarks;
     private final ObjectMapper json;
 
     private volatile boolean running;
     private volatile com.rabbitmq.client.Channel channel;
     private volatile String queue;
 
-    public GatewayFeed(BrokerConnection broker, SocketRegistry sockets, InboxService inbox, ObjectMapper json) {
+    public GatewayFeed(BrokerConnection broker, SocketRegistry sockets, StatusMarks sentMarks, ObjectMapper json) {
         this.broker = broker;
         this.sockets = sockets;
-        this.inbox = inbox;
+        this.sentMarks = sentMarks;
         this.json = json;
     }
 
@@ -142,7 +141,7 @@ public class GatewayFeed {
                 FanoutMessage message = json.readValue(body, FanoutMessage.class);
                 int pushed = sockets.dispatch(message.receiver(), message.frame());
                 if (pushed > 0) {
-                    inbox.pushed(List.of(message.frame().id()));
+                    sentMarks.pushed(message.frame().id());
                 }
                 LOG.debugf("notification %s for %s pushed to %d local socket(s)", message.frame().id(),
                         message.receiver(), pushed);

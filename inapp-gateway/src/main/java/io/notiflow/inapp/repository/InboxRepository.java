@@ -11,8 +11,10 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -83,12 +85,51 @@ public class InboxRepository {
                 .setParameter("ids", ids).executeUpdate();
     }
 
-    /** A client acknowledged the row. */
-    public int markDelivered(String user, UUID id) {
-        return em.createNativeQuery("update notifications set status = 'delivered', delivered_at = now(),"
-                        + " sent_at = coalesce(sent_at, now()), last_error = null, updated_at = now()"
-                        + " where id = :id and " + MINE + " and status in ('queued', 'retrying', 'sent')")
-                .setParameter("id", id).setParameter("user", user).executeUpdate();
+    /** A row of a user: what an ack names. */
+    public record Owned(String user, UUID id) {
+    }
+
+    /** Clients acknowledged these rows; returns those that moved to delivered (each only for its own user). */
+    public Set<Owned> markDelivered(List<? extends Pairs> acks) {
+        return owned(em.createNativeQuery("update notifications set status = 'delivered', delivered_at = now(),"
+                + " sent_at = coalesce(sent_at, now()), last_error = null, updated_at = now()"
+                + " where type = 'inapp' and (id, receiver) in (" + pairs(acks.size()) + ")"
+                + " and status in ('queued', 'retrying', 'sent') returning receiver, id"), acks);
+    }
+
+    /** Which of these rows exist for the user named with each. */
+    public Set<Owned> owned(List<? extends Pairs> acks) {
+        return owned(em.createNativeQuery("select receiver, id from notifications where type = 'inapp'"
+                + " and (id, receiver) in (" + pairs(acks.size()) + ")"), acks);
+    }
+
+    /** Something naming a user's row. */
+    public interface Pairs {
+        String user();
+
+        UUID id();
+    }
+
+    private static String pairs(int count) {
+        StringBuilder sql = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            sql.append(i == 0 ? "" : ", ").append("(cast(?").append(2 * i + 1).append(" as uuid), cast(?")
+                    .append(2 * i + 2).append(" as varchar))");
+        }
+        return sql.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Set<Owned> owned(Query query, List<? extends Pairs> acks) {
+        for (int i = 0; i < acks.size(); i++) {
+            query.setParameter(2 * i + 1, acks.get(i).id());
+            query.setParameter(2 * i + 2, acks.get(i).user());
+        }
+        Set<Owned> rows = new HashSet<>();
+        for (Object[] row : (List<Object[]>) query.getResultList()) {
+            rows.add(new Owned((String) row[0], (UUID) row[1]));
+        }
+        return rows;
     }
 
     /** The user read the row; an unacknowledged one counts as delivered too. */

@@ -3,10 +3,12 @@ package io.notiflow.inapp.service;
 import io.notiflow.inapp.repository.InboxEntry;
 import io.notiflow.inapp.repository.InboxRepository;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.transaction.Transactional;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /** The rules of a user's inbox; every method takes the authenticated user, never a user from the request. */
@@ -38,10 +40,26 @@ public class InboxService {
         inbox.markSent(ids);
     }
 
-    /** A client's ack; false when the user has no such row. Acking a row that is further along is fine. */
-    @Transactional
-    public boolean acknowledge(String user, UUID id) {
-        return inbox.markDelivered(user, id) > 0 || inbox.exists(user, id);
+    /** A client's ack of row {@code id}; {@code unknown} is run when {@code user} has no such row. */
+    public record Ack(String user, UUID id, Runnable unknown) implements InboxRepository.Pairs {
+    }
+
+    /**
+     * Clients' acks, in one transaction: each row its user owns goes delivered (acking a row that is further along
+     * is fine); for an id its user does not own, the ack's {@code unknown} runs after the commit.
+     */
+    public void acknowledge(List<Ack> acks) {
+        List<Ack> unknown = QuarkusTransaction.requiringNew().call(() -> {
+            Set<InboxRepository.Owned> moved = inbox.markDelivered(acks);
+            List<Ack> rest = acks.stream().filter(a -> !moved.contains(new InboxRepository.Owned(a.user(), a.id())))
+                    .toList();
+            if (rest.isEmpty()) {
+                return rest;
+            }
+            Set<InboxRepository.Owned> owned = inbox.owned(rest);
+            return rest.stream().filter(a -> !owned.contains(new InboxRepository.Owned(a.user(), a.id()))).toList();
+        });
+        unknown.forEach(a -> a.unknown().run());
     }
 
     /** Marks one row read; false when the user has no such row. Reading a read row again is fine. */

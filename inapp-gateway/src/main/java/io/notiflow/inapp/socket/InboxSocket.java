@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.notiflow.inapp.config.GatewaySettings;
 import io.notiflow.inapp.repository.InboxEntry;
 import io.notiflow.inapp.service.InboxService;
+import io.notiflow.inapp.service.StatusMarks;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.websockets.next.OnClose;
@@ -37,12 +38,14 @@ public class InboxSocket {
 
     private final SocketRegistry sockets;
     private final InboxService inbox;
+    private final StatusMarks marks;
     private final GatewaySettings settings;
     private final SecurityIdentity identity;
     private final ObjectMapper json;
 
-    public InboxSocket(SocketRegistry sockets, InboxService inbox, GatewaySettings settings, SecurityIdentity identity,
-                       ObjectMapper json) {
+    public InboxSocket(SocketRegistry sockets, InboxService inbox, StatusMarks marks, GatewaySettings settings,
+                       SecurityIdentity identity, ObjectMapper json) {
+        this.marks = marks;
         this.sockets = sockets;
         this.inbox = inbox;
         this.settings = settings;
@@ -72,18 +75,17 @@ public class InboxSocket {
             reply(connection, error(null, "expected {\"type\":\"ack\"|\"read\",\"id\":\"<uuid>\"}"));
             return;
         }
-        boolean known;
+        // An id the user does not own is answered like one that does not exist.
+        Runnable unknown = () -> reply(connection, error(frame.id(), "no such notification in your inbox"));
         if ("ack".equals(frame.type())) {
-            known = inbox.acknowledge(user, id);
+            // Acks arrive with every notification: written in batches, answered only when the id is not the user's.
+            marks.acknowledged(user, id, unknown);
         } else if ("read".equals(frame.type())) {
-            known = inbox.read(user, id);
+            if (!inbox.read(user, id)) {
+                unknown.run();
+            }
         } else {
             reply(connection, error(frame.id(), "unknown frame type '" + frame.type() + "' (ack, read)"));
-            return;
-        }
-        if (!known) {
-            // An id the user does not own is answered like one that does not exist.
-            reply(connection, error(frame.id(), "no such notification in your inbox"));
         }
     }
 

@@ -16,7 +16,7 @@ public record NotificationFrame(String type, UUID id, String title, String messa
                 entry.createdAt());
     }
 
-    /** A live job; the job carries no creation time, so it is stamped on arrival at the gateway. */
+    /** A live job, with the time it was accepted (the row's created_at). */
     public static NotificationFrame of(DeliveryJob job, Instant createdAt) {
         return new NotificationFrame("notification", job.notificationId(), job.title(), job.message(), job.data(),
                 createdAt);

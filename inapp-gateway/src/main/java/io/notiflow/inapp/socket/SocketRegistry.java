@@ -22,6 +22,8 @@ public class SocketRegistry {
     public static final String ROOM_PREFIX = "room:";
 
     private final Map<String, UserSocket> byConnection = new ConcurrentHashMap<>();
+    /** The same sockets by user, so a personal notification finds its sockets without a scan. */
+    private final Map<String, Set<UserSocket>> byUser = new ConcurrentHashMap<>();
     private final GatewaySettings settings;
     private final ObjectMapper json;
 
@@ -33,6 +35,12 @@ public class SocketRegistry {
     UserSocket open(WebSocketConnection connection, String user, Set<String> rooms) {
         UserSocket socket = new UserSocket(connection, user, rooms, settings.outboundBuffer(), this::encode);
         byConnection.put(connection.id(), socket);
+        // Added and removed inside compute, so a set emptied by a concurrent close is never written to.
+        byUser.compute(user, (u, sockets) -> {
+            Set<UserSocket> mine = sockets == null ? ConcurrentHashMap.newKeySet() : sockets;
+            mine.add(socket);
+            return mine;
+        });
         return socket;
     }
 
@@ -40,6 +48,10 @@ public class SocketRegistry {
         UserSocket socket = byConnection.remove(connection.id());
         if (socket != null) {
             socket.closed();
+            byUser.computeIfPresent(socket.user(), (user, sockets) -> {
+                sockets.remove(socket);
+                return sockets.isEmpty() ? null : sockets;
+            });
         }
     }
 
@@ -52,7 +64,7 @@ public class SocketRegistry {
             String room = receiver.substring(ROOM_PREFIX.length());
             targets = byConnection.values().stream().filter(s -> s.inRoom(room)).toList();
         } else {
-            targets = byConnection.values().stream().filter(s -> s.user().equals(receiver)).toList();
+            targets = List.copyOf(byUser.getOrDefault(receiver, Set.of()));
         }
         int taken = 0;
         for (UserSocket socket : targets) {
@@ -68,7 +80,7 @@ public class SocketRegistry {
     }
 
     public long openCount(String user) {
-        return byConnection.values().stream().filter(s -> s.user().equals(user)).count();
+        return byUser.getOrDefault(user, Set.of()).size();
     }
 
     private String encode(Object frame) {
