@@ -11,6 +11,12 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.List;
 import java.util.UUID;
 
@@ -93,6 +99,60 @@ class NotifyApiTest {
         Thread.sleep(1500); // one relay sweep: a second job would have appeared by now
         try (BrokerProbe probe = new BrokerProbe(ApiTestSupport.VHOST)) {
             assertThat(probe.drain("notifications.sms")).noneMatch(m -> first.equals(m.properties().getMessageId()));
+        }
+    }
+
+    @Test
+    void concurrentRequestsWithOneKeyStoreOneNotificationAndAllGetItsAnswer() throws Exception {
+        // Accepts are group-committed: these land in the same group or in groups that race for the key.
+        String key = "race-" + UUID.randomUUID();
+        String body = """
+                {"type":"sms","to":"+14155550102","message":"Raced"}""";
+        long rows = rowCount();
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<String>> answers = new ArrayList<>();
+            for (int i = 0; i < 32; i++) {
+                answers.add(pool.submit(() -> api().header("Idempotency-Key", key).body(body).post("/api/notify")
+                        .then().statusCode(202).extract().<String>path("messageId")));
+            }
+            Set<String> ids = new HashSet<>();
+            for (Future<String> answer : answers) {
+                ids.add(answer.get(30, TimeUnit.SECONDS));
+            }
+            assertThat(ids).hasSize(1);
+            assertThat(rowCount()).isEqualTo(rows + 1);
+            assertThat(row(ids.iterator().next())).isPresent();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void concurrentAcceptsEachStoreTheirOwnRow() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<String>> answers = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                String to = "+1415555" + String.format("%04d", i);
+                answers.add(pool.submit(() -> api().body("""
+                                {"type":"sms","to":"%s","message":"Burst"}""".formatted(to))
+                        .post("/api/notify").then().statusCode(202).extract().<String>path("messageId")));
+            }
+            Set<String> ids = new HashSet<>();
+            for (Future<String> answer : answers) {
+                ids.add(answer.get(30, TimeUnit.SECONDS));
+            }
+            assertThat(ids).hasSize(200);
+            for (String id : ids) {
+                Notification stored = row(id).orElseThrow();
+                assertThat(stored.message).isEqualTo("Burst");
+                assertThat(stored.status).isEqualTo(NotificationStatus.QUEUED);
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> ids.stream()
+                    .allMatch(id -> row(id).orElseThrow().publishedAt != null));
+        } finally {
+            pool.shutdownNow();
         }
     }
 

@@ -1,7 +1,6 @@
 package io.notiflow.api.service;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.notiflow.api.repository.AcceptedRequest;
 import io.notiflow.api.repository.AcceptedRequestRepository;
 import io.notiflow.api.rest.NotifyRequest;
 import io.notiflow.api.service.RecipientPlanner.Planned;
@@ -15,7 +14,6 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.PersistenceException;
 import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
 
@@ -42,17 +40,20 @@ public class NotificationService {
     private final NotificationRepository notifications;
     private final DeliveryAttemptRepository attempts;
     private final AcceptedRequestRepository acceptedRequests;
+    private final AcceptWriter writer;
     private final RecipientPlanner planner;
     private final OutboxRelay relay;
     private final MessageTracing tracing;
     private final MeterRegistry metrics;
 
     public NotificationService(NotificationRepository notifications, DeliveryAttemptRepository attempts,
-                               AcceptedRequestRepository acceptedRequests, RecipientPlanner planner,
+                               AcceptedRequestRepository acceptedRequests, AcceptWriter writer,
+                               RecipientPlanner planner,
                                OutboxRelay relay, MessageTracing tracing, MeterRegistry metrics) {
         this.notifications = notifications;
         this.attempts = attempts;
         this.acceptedRequests = acceptedRequests;
+        this.writer = writer;
         this.planner = planner;
         this.relay = relay;
         this.tracing = tracing;
@@ -74,19 +75,15 @@ public class NotificationService {
             }
         }
         RecipientPlanner.Plan plan = planner.plan(request, toList, idempotencyKey);
-        Accepted accepted;
-        try {
-            accepted = QuarkusTransaction.requiringNew().call(() -> store(plan, correlationId));
-        } catch (PersistenceException e) {
-            // Two requests with the same key raced; the key's primary key let one in. Answer with its answer.
-            Optional<Accepted> first = plan.requestId() == null || !UniqueViolation.causes(e) ? Optional.empty()
-                    : firstAnswer(plan.requestId());
-            if (first.isEmpty()) {
-                throw e;
-            }
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        List<Notification> rows = rows(plan, correlationId, now);
+        Map<String, Object> answer = answer(plan, rows);
+        if (!writer.store(new AcceptWriter.Request(rows, plan.requestId(), answer, now))) {
+            // Another request with the same key got in first (perhaps at the same moment): its answer is this one's.
             LOG.infof("repeated request_id %s answered with its first answer", plan.requestId());
-            return first.get();
+            return firstAnswer(plan.requestId()).orElseThrow();
         }
+        Accepted accepted = new Accepted(answer, false);
         List<Planned> planned = plan.notifications();
         long queued = planned.stream().filter(p -> p.skipReason() == null).count();
         LOG.infof("accepted %d %s notification(s), %d skipped: %s", queued, planned.get(0).draft().type().key(),
@@ -104,15 +101,20 @@ public class NotificationService {
                 .map(first -> new Accepted(first.response, true));
     }
 
-    private Accepted store(RecipientPlanner.Plan plan, String correlationId) {
-        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        List<Map<String, Object>> listed = new ArrayList<>();
-        List<Notification> rows = new ArrayList<>();
+    private List<Notification> rows(RecipientPlanner.Plan plan, String correlationId, OffsetDateTime now) {
         String traceParent = tracing.currentTraceParent();
+        List<Notification> rows = new ArrayList<>();
         for (Planned planned : plan.notifications()) {
             Notification row = row(planned, correlationId, now);
             row.traceParent = traceParent;
             rows.add(row);
+        }
+        return rows;
+    }
+
+    private static Map<String, Object> answer(RecipientPlanner.Plan plan, List<Notification> rows) {
+        List<Map<String, Object>> listed = new ArrayList<>();
+        for (Notification row : rows) {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("messageId", row.id.toString());
             entry.put("status", row.status.key());
@@ -139,18 +141,7 @@ public class NotificationService {
                 answer.put("reason", only.get("reason"));
             }
         }
-        if (plan.requestId() != null) {
-            // Written first: a concurrent request with the same key waits here, then fails on the primary key.
-            AcceptedRequest accepted = new AcceptedRequest();
-            accepted.requestId = plan.requestId();
-            accepted.response = answer;
-            accepted.createdAt = now;
-            acceptedRequests.persist(accepted);
-            acceptedRequests.flush();
-        }
-        notifications.persist(rows);
-        notifications.flush();
-        return new Accepted(answer, false);
+        return answer;
     }
 
     private static Notification row(Planned planned, String correlationId, OffsetDateTime now) {

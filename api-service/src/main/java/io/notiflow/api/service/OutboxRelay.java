@@ -1,24 +1,30 @@
 package io.notiflow.api.service;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.notiflow.core.job.Channel;
+import io.notiflow.core.job.DeliveryJob;
 import io.notiflow.core.rabbit.BrokerUnavailableException;
 import io.notiflow.core.rabbit.ConfirmingPublisher;
 import io.notiflow.core.rabbit.JobPublisher;
 import io.notiflow.core.rabbit.Topology;
-import io.notiflow.core.status.Notification;
-import io.notiflow.core.status.NotificationRepository;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +46,11 @@ public class OutboxRelay {
     private static final long SWEEP_MS = 1000;
     private static final long BACKOFF_MS = 2000;
 
-    private final NotificationRepository notifications;
+    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {
+    };
+
+    private final DataSource database;
+    private final ObjectMapper json;
     private final JobPublisher jobs;
     private final ConfirmingPublisher publisher;
     private final Semaphore wakeups = new Semaphore(0);
@@ -49,8 +59,9 @@ public class OutboxRelay {
     private volatile boolean topologyDeclared;
     private Thread thread;
 
-    public OutboxRelay(NotificationRepository notifications, JobPublisher jobs, ConfirmingPublisher publisher) {
-        this.notifications = notifications;
+    public OutboxRelay(DataSource database, ObjectMapper json, JobPublisher jobs, ConfirmingPublisher publisher) {
+        this.database = database;
+        this.json = json;
         this.jobs = jobs;
         this.publisher = publisher;
     }
@@ -107,25 +118,21 @@ public class OutboxRelay {
     /** Publishes one batch in one transaction; returns how many rows it took (all published, or it throws). */
     int relayBatch() {
         ensureTopology();
-        Batch batch = QuarkusTransaction.requiringNew().call(() -> {
-            List<Notification> pending = notifications.lockUnpublished(BATCH);
-            List<JobPublisher.Fresh> fresh = new ArrayList<>(pending.size());
-            for (Notification row : pending) {
-                fresh.add(new JobPublisher.Fresh(row.toJob(), row.traceParent));
-            }
-            List<UUID> done;
+        Batch batch;
+        try (Connection c = database.getConnection()) {
+            c.setAutoCommit(false);
             try {
-                // One confirm window for the whole batch; only what the broker confirmed and routed is stamped.
-                done = jobs.publishNew(fresh);
-            } catch (BrokerUnavailableException e) {
-                return new Batch(0, pending.size(), e);
+                batch = relay(c);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c);
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
             }
-            notifications.markPublished(done, OffsetDateTime.now(ZoneOffset.UTC));
-            BrokerUnavailableException unroutable = done.size() == pending.size() ? null
-                    : new BrokerUnavailableException((pending.size() - done.size())
-                    + " job(s) were returned unroutable; they stay in the outbox");
-            return new Batch(done.size(), pending.size(), unroutable);
-        });
+        } catch (SQLException e) {
+            throw new IllegalStateException("outbox database unavailable: " + e.getMessage(), e);
+        }
         if (batch.published() > 0) {
             LOG.debugf("outbox relay published %d job(s)", batch.published());
         }
@@ -133,6 +140,75 @@ public class OutboxRelay {
             throw batch.failure();
         }
         return batch.locked();
+    }
+
+    /** Locks a batch of unpublished rows, publishes them in one confirm window, stamps what the broker took. */
+    private Batch relay(Connection c) throws SQLException {
+        List<JobPublisher.Fresh> fresh = lockUnpublished(c);
+        List<UUID> done;
+        try {
+            // One confirm window for the whole batch; only what the broker confirmed and routed is stamped.
+            done = jobs.publishNew(fresh);
+        } catch (BrokerUnavailableException e) {
+            return new Batch(0, fresh.size(), e);
+        }
+        if (!done.isEmpty()) {
+            try (PreparedStatement stamp = c.prepareStatement(
+                    "update notifications set published_at = clock_timestamp() where id = any(?)")) {
+                stamp.setArray(1, c.createArrayOf("uuid", done.toArray()));
+                stamp.executeUpdate();
+            }
+        }
+        BrokerUnavailableException unroutable = done.size() == fresh.size() ? null
+                : new BrokerUnavailableException((fresh.size() - done.size())
+                + " job(s) were returned unroutable; they stay in the outbox");
+        return new Batch(done.size(), fresh.size(), unroutable);
+    }
+
+    /**
+     * The outbox: rows the broker has not confirmed yet, oldest first, locked (SKIP LOCKED) so that several
+     * api-service instances never publish the same row at the same time.
+     */
+    private List<JobPublisher.Fresh> lockUnpublished(Connection c) throws SQLException {
+        List<JobPublisher.Fresh> fresh = new ArrayList<>();
+        try (PreparedStatement query = c.prepareStatement("select id, type, receiver, subject, title, message, html,"
+                + " data, correlation_id, created_at, trace_parent from notifications where published_at is null"
+                + " order by created_at limit ? for update skip locked")) {
+            query.setInt(1, BATCH);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    String type = rows.getString("type");
+                    OffsetDateTime created = rows.getObject("created_at", OffsetDateTime.class);
+                    DeliveryJob job = new DeliveryJob(rows.getObject("id", UUID.class),
+                            Channel.fromKey(type).orElseThrow(
+                                    () -> new IllegalStateException("unknown type '" + type + "' in notifications")),
+                            rows.getString("receiver"), rows.getString("subject"), rows.getString("title"),
+                            rows.getString("message"), rows.getString("html"), data(rows.getString("data")),
+                            rows.getString("correlation_id"), created == null ? null : created.toInstant());
+                    fresh.add(new JobPublisher.Fresh(job, rows.getString("trace_parent")));
+                }
+            }
+        }
+        return fresh;
+    }
+
+    private Map<String, String> data(String column) {
+        if (column == null) {
+            return null;
+        }
+        try {
+            return json.readValue(column, STRING_MAP);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable data column: " + e.getMessage(), e);
+        }
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection is gone; so is the transaction and its locks
+        }
     }
 
     private record Batch(int published, int locked, BrokerUnavailableException failure) {

@@ -3,8 +3,6 @@ package io.notiflow.core.status;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.LockModeType;
-import org.hibernate.LockOptions;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -25,20 +23,6 @@ public class NotificationRepository implements PanacheRepositoryBase<Notificatio
                 .setParameter("id", id)
                 .getResultStream()
                 .findFirst();
-    }
-
-    /**
-     * The outbox: rows the broker has not confirmed yet, oldest first, locked so that several api-service
-     * instances never publish the same row at the same time.
-     */
-    public List<Notification> lockUnpublished(int limit) {
-        return getEntityManager()
-                .createQuery("from Notification n where n.publishedAt is null order by n.createdAt",
-                        Notification.class)
-                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
-                .setHint("jakarta.persistence.lock.timeout", LockOptions.SKIP_LOCKED)
-                .setMaxResults(limit)
-                .getResultList();
     }
 
     /** When each of these rows last changed, to requeue them later only if nothing has touched them since. */
