@@ -9,6 +9,8 @@ import io.notiflow.core.status.AttemptOutcome;
 import io.notiflow.core.status.DeliveryAttempt;
 import io.notiflow.core.status.Notification;
 import io.notiflow.core.status.NotificationStatus;
+import io.notiflow.core.status.StatusRecorder;
+import io.notiflow.core.status.StatusRecorder.Attempt;
 import io.notiflow.core.testing.BrokerProbe;
 import io.notiflow.core.testing.WorkerTestSupport;
 import io.quarkus.test.junit.QuarkusTest;
@@ -42,6 +44,9 @@ class SmtpDeliveryTest {
 
     @Inject
     MeterRegistry metrics;
+
+    @Inject
+    StatusRecorder status;
 
     private BrokerProbe broker;
 
@@ -187,6 +192,23 @@ class SmtpDeliveryTest {
     private static List<String> describe(List<DeliveryAttempt> attempts) {
         return attempts.stream().map(a -> a.outcome + " #" + a.attemptNumber + " " + a.errorClass + ": "
                 + a.errorMessage).toList();
+    }
+
+    @Test
+    void aVerdictWrittenAgainAfterALostReplyIsRecordedOnce() {
+        Notification row = notifications.storedOnly(TestNotifications.uniqueAddress());
+        assertThat(status.claim(row.id, Duration.ofSeconds(45)).claimed()).isTrue();
+        Attempt attempt = new Attempt(row.id, 1, AttemptOutcome.SENT, null, null, 12);
+
+        assertThat(status.sent(attempt, "<first@notiflow>")).isTrue();
+        // What DeliveryProcessor does when the first write committed but its reply was lost in a database cut.
+        assertThat(status.sent(attempt, "<first@notiflow>")).isFalse();
+
+        assertThat(describe(notifications.attempts(row.id))).containsExactly("SENT #1 null: null");
+        Notification after = notifications.row(row.id);
+        assertThat(after.status).isEqualTo(NotificationStatus.SENT);
+        assertThat(after.providerMessageId).isEqualTo("<first@notiflow>");
+        assertThat(after.claimedAt).isNull();
     }
 
     private Notification awaitStatus(UUID id, NotificationStatus status) {

@@ -35,6 +35,14 @@ public class TestNotifications extends QueuedNotifications {
         });
     }
 
+    /** A queued row no job was published for, for tests that drive the status writes themselves. */
+    public Notification storedOnly(String to) {
+        return store(to, row -> {
+            row.subject = "Hello";
+            row.message = "Hello from notiflow";
+        });
+    }
+
     public Notification queue(String to) {
         return queue(to, "Hello", "Hello from notiflow", null);
     }

@@ -1,6 +1,7 @@
 package io.notiflow.core.status;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -22,12 +23,20 @@ import java.util.UUID;
 @ApplicationScoped
 public class StatusRecorder {
 
+    private static final Logger LOG = Logger.getLogger(StatusRecorder.class);
+
     private static final int MAX_ERROR_LENGTH = 2000;
     private static final String SETTLEABLE = "('queued', 'retrying', 'failed')";
+    /**
+     * A verdict applies only while a delivery holds the row's claim, and every verdict releases it. So writing the
+     * same verdict again (its first write committed but the reply was lost in a database cut, and
+     * {@code DeliveryProcessor} tried again) changes nothing: no second attempt row, no second status change.
+     */
+    private static final String HELD = "claimed_at is not null";
     /** The attempt row, inserted by the same statement that moves the notification. */
     private static final String WITH_ATTEMPT = "with attempt as (insert into delivery_attempts (notification_id,"
             + " attempt_number, outcome, error_class, error_message, duration_ms, attempted_at)"
-            + " values (?, ?, ?, ?, ?, ?, now())) ";
+            + " select ?, ?, ?, ?, ?, ?, now() from notifications where id = ? and " + HELD + ") ";
 
     private final DataSource database;
 
@@ -73,8 +82,9 @@ public class StatusRecorder {
         });
     }
 
-    public void sent(Attempt attempt, String providerMessageId) {
-        write(attempt, "update notifications set status = 'sent', provider_message_id = ?, sent_at = now(),"
+    /** The message went out. Each verdict below returns false, writing nothing, when it had been written already. */
+    public boolean sent(Attempt attempt, String providerMessageId) {
+        return write(attempt, "update notifications set status = 'sent', provider_message_id = ?, sent_at = now(),"
                 + " updated_at = now(), last_error = null, claimed_at = null where id = ?", providerMessageId);
     }
 
@@ -82,42 +92,46 @@ public class StatusRecorder {
      * The attempt succeeded but only handed the job on to a hop that settles the status itself
      * ({@code ChannelSender#settlesStatusItself}); a row that was retrying is queued again, waiting for that hop.
      */
-    public void handedOn(Attempt attempt) {
-        write(attempt, "update notifications set claimed_at = null,"
+    public boolean handedOn(Attempt attempt) {
+        return write(attempt, "update notifications set claimed_at = null,"
                 + " status = case when status = 'retrying' then 'queued' else status end,"
                 + " last_error = case when status = 'retrying' then null else last_error end,"
                 + " updated_at = case when status = 'retrying' then now() else updated_at end where id = ?");
     }
 
     /** Failed transiently and was put on the ladder; {@code retries} is the new retry count. */
-    public void retrying(Attempt attempt, int retries) {
-        write(attempt, "update notifications set status = 'retrying', retries = ?, last_error = ?,"
+    public boolean retrying(Attempt attempt, int retries) {
+        return write(attempt, "update notifications set status = 'retrying', retries = ?, last_error = ?,"
                 + " updated_at = now(), claimed_at = null where id = ?", retries, describe(attempt));
     }
 
     /** Failed for good (permanent error or retries exhausted); the job is in the dead-letter queue. */
-    public void failed(Attempt attempt) {
-        write(attempt, "update notifications set status = 'failed', last_error = ?, updated_at = now(),"
+    public boolean failed(Attempt attempt) {
+        return write(attempt, "update notifications set status = 'failed', last_error = ?, updated_at = now(),"
                 + " claimed_at = null where id = ?", describe(attempt));
     }
 
     /** Not attempted because the provider's circuit is open; the job waits on the ladder, no retry used. */
-    public void deferred(Attempt attempt) {
-        write(attempt, "update notifications set status = 'retrying', last_error = ?, updated_at = now(),"
+    public boolean deferred(Attempt attempt) {
+        return write(attempt, "update notifications set status = 'retrying', last_error = ?, updated_at = now(),"
                 + " claimed_at = null where id = ?", describe(attempt));
     }
 
-    /** The attempt row plus {@code update} (whose parameters are {@code values}, then the notification id). */
-    private void write(Attempt attempt, String update, Object... values) {
-        run(c -> {
-            try (PreparedStatement s = c.prepareStatement(WITH_ATTEMPT + update)) {
+    /**
+     * The attempt row plus {@code update} (whose parameters are {@code values}, then the notification id), both only
+     * while the claim is held. Returns false when the claim was no longer held: this verdict was written already.
+     */
+    private boolean write(Attempt attempt, String update, Object... values) {
+        return run(c -> {
+            try (PreparedStatement s = c.prepareStatement(WITH_ATTEMPT + update + " and " + HELD)) {
                 s.setObject(1, attempt.notificationId());
                 s.setInt(2, attempt.number());
                 s.setString(3, attempt.outcome().key());
                 s.setString(4, attempt.errorClass());
                 s.setString(5, truncate(attempt.errorMessage()));
                 s.setLong(6, attempt.durationMs());
-                int i = 7;
+                s.setObject(7, attempt.notificationId());
+                int i = 8;
                 for (Object value : values) {
                     if (value == null) {
                         s.setNull(i++, Types.VARCHAR);
@@ -126,8 +140,12 @@ public class StatusRecorder {
                     }
                 }
                 s.setObject(i, attempt.notificationId());
-                s.executeUpdate();
-                return null;
+                if (s.executeUpdate() == 1) {
+                    return true;
+                }
+                LOG.infof("notification %s: %s verdict not written again, its claim is already released (the"
+                        + " first write committed)", attempt.notificationId(), attempt.outcome().key());
+                return false;
             }
         });
     }

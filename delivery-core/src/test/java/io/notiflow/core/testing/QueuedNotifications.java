@@ -38,6 +38,14 @@ public class QueuedNotifications {
      * data…), publishes its job and stamps it published.
      */
     protected Notification enqueue(String receiver, Consumer<Notification> content) {
+        Notification row = store(receiver, content);
+        publish(row);
+        QuarkusTransaction.requiringNew().run(() -> notifications().markPublished(List.of(row.id), row.createdAt));
+        return row;
+    }
+
+    /** Inserts a queued row of this channel and publishes nothing: no worker will see it. */
+    protected Notification store(String receiver, Consumer<Notification> content) {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         Notification row = new Notification();
         row.id = UUID.randomUUID();
@@ -49,8 +57,6 @@ public class QueuedNotifications {
         row.createdAt = now;
         row.updatedAt = now;
         QuarkusTransaction.requiringNew().run(() -> notifications().persist(row));
-        publish(row);
-        QuarkusTransaction.requiringNew().run(() -> notifications().markPublished(List.of(row.id), now));
         return row;
     }
 
