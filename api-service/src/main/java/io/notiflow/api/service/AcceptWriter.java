@@ -138,9 +138,6 @@ public class AcceptWriter {
                 write(group);
             } catch (InterruptedException e) {
                 break; // shut-down
-            } catch (RuntimeException e) {
-                LOG.error("accept writer failed", e);
-                group.forEach(p -> p.done.completeExceptionally(e));
             } finally {
                 group.clear();
             }
@@ -171,6 +168,10 @@ public class AcceptWriter {
             }
             StoreFailedException failure = new StoreFailedException("database unavailable: " + e.getMessage(), e);
             group.forEach(p -> p.done.completeExceptionally(failure));
+        } catch (RuntimeException e) {
+            // Whoever runs this (a writer thread, or a caller at shut-down), every request of the group gets an answer.
+            LOG.error("accept group failed", e);
+            group.forEach(p -> p.done.completeExceptionally(e));
         }
     }
 
