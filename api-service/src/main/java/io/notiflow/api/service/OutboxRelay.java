@@ -1,10 +1,8 @@
 package io.notiflow.api.service;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.notiflow.core.job.Channel;
 import io.notiflow.core.job.DeliveryJob;
+import io.notiflow.core.job.JobCodec;
 import io.notiflow.core.rabbit.BrokerUnavailableException;
 import io.notiflow.core.rabbit.ConfirmingPublisher;
 import io.notiflow.core.rabbit.JobPublisher;
@@ -24,7 +22,6 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -46,11 +43,8 @@ public class OutboxRelay {
     private static final long SWEEP_MS = 1000;
     private static final long BACKOFF_MS = 2000;
 
-    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {
-    };
-
     private final DataSource database;
-    private final ObjectMapper json;
+    private final JobCodec codec;
     private final JobPublisher jobs;
     private final ConfirmingPublisher publisher;
     private final Semaphore wakeups = new Semaphore(0);
@@ -59,9 +53,9 @@ public class OutboxRelay {
     private volatile boolean topologyDeclared;
     private Thread thread;
 
-    public OutboxRelay(DataSource database, ObjectMapper json, JobPublisher jobs, ConfirmingPublisher publisher) {
+    public OutboxRelay(DataSource database, JobCodec codec, JobPublisher jobs, ConfirmingPublisher publisher) {
         this.database = database;
-        this.json = json;
+        this.codec = codec;
         this.jobs = jobs;
         this.publisher = publisher;
     }
@@ -183,24 +177,13 @@ public class OutboxRelay {
                             Channel.fromKey(type).orElseThrow(
                                     () -> new IllegalStateException("unknown type '" + type + "' in notifications")),
                             rows.getString("receiver"), rows.getString("subject"), rows.getString("title"),
-                            rows.getString("message"), rows.getString("html"), data(rows.getString("data")),
+                            rows.getString("message"), rows.getString("html"), codec.decodeData(rows.getString("data")),
                             rows.getString("correlation_id"), created == null ? null : created.toInstant());
                     fresh.add(new JobPublisher.Fresh(job, rows.getString("trace_parent")));
                 }
             }
         }
         return fresh;
-    }
-
-    private Map<String, String> data(String column) {
-        if (column == null) {
-            return null;
-        }
-        try {
-            return json.readValue(column, STRING_MAP);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("unreadable data column: " + e.getMessage(), e);
-        }
     }
 
     private static void rollbackQuietly(Connection c) {

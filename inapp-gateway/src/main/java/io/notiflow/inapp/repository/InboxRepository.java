@@ -1,8 +1,6 @@
 package io.notiflow.inapp.repository;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.notiflow.core.job.JobCodec;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.Query;
@@ -13,7 +11,6 @@ import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -31,15 +28,13 @@ public class InboxRepository {
     /** Not read yet, and meant to be shown. */
     private static final String UNREAD = "read_at is null and status <> 'skipped'";
     private static final String COLUMNS = "id, title, message, data::text, status, created_at, delivered_at, read_at";
-    private static final TypeReference<Map<String, String>> DATA = new TypeReference<>() {
-    };
 
     private final EntityManager em;
-    private final ObjectMapper json;
+    private final JobCodec codec;
 
-    public InboxRepository(EntityManager em, ObjectMapper json) {
+    public InboxRepository(EntityManager em, JobCodec codec) {
         this.em = em;
-        this.json = json;
+        this.codec = codec;
     }
 
     /** Unread rows, newest first, at most {@code limit}. */
@@ -154,20 +149,9 @@ public class InboxRepository {
     }
 
     private InboxEntry entry(Object[] row) {
-        return new InboxEntry((UUID) row[0], (String) row[1], (String) row[2], data((String) row[3]),
+        return new InboxEntry((UUID) row[0], (String) row[1], (String) row[2], codec.decodeData((String) row[3]),
                 (String) row[4], instant(row[5]), instant(row[6]),
                 instant(row[7]));
-    }
-
-    private Map<String, String> data(String text) {
-        if (text == null) {
-            return null;
-        }
-        try {
-            return json.readValue(text, DATA);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("notifications.data is not a string map: " + e.getOriginalMessage(), e);
-        }
     }
 
     private static Instant instant(Object value) {
