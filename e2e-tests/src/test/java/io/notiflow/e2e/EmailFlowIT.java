@@ -267,9 +267,14 @@ class EmailFlowIT {
 
         JsonPath view = notification(id);
         assertThat(view.getInt("retries")).isEqualTo(3);
-        assertThat(view.getList("attempts.attempt", Integer.class)).containsExactly(1, 2, 3, 4);
-        assertThat(view.getList("attempts.outcome")).containsOnly("transient");
-        assertThat(view.getList("attempts.errorClass", String.class)).allSatisfy(e -> assertThat(e).startsWith("smtp-"));
+        // Real sends only: failures left in the breaker's window by the previous test (an SMTP timeout during the
+        // kill) can open the circuit here, and a job that meets an open circuit waits on the ladder with a
+        // 'deferred' row (numbered after the last real attempt) without spending a retry.
+        List<Map<String, Object>> sends = view.<Map<String, Object>>getList("attempts").stream()
+                .filter(a -> !"deferred".equals(a.get("outcome"))).toList();
+        assertThat(sends).extracting(a -> a.get("attempt")).containsExactly(1, 2, 3, 4);
+        assertThat(sends).extracting(a -> a.get("outcome")).containsOnly("transient");
+        assertThat(sends).extracting(a -> String.valueOf(a.get("errorClass"))).allSatisfy(e -> assertThat(e).startsWith("smtp-"));
         assertThat(view.getString("lastError")).startsWith("smtp-");
         assertThat(sql("SELECT id FROM notifications WHERE status = 'failed' ORDER BY created_at DESC"))
                 .containsExactly(List.of(id));
