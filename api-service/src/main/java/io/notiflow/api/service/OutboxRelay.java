@@ -1,5 +1,6 @@
 package io.notiflow.api.service;
 
+import io.notiflow.core.db.GroupCommit;
 import io.notiflow.core.job.Channel;
 import io.notiflow.core.job.DeliveryJob;
 import io.notiflow.core.job.JobCodec;
@@ -18,6 +19,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -119,7 +121,7 @@ public class OutboxRelay {
                 batch = relay(c);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(c);
+                GroupCommit.rollbackQuietly(c);
                 throw e;
             } finally {
                 c.setAutoCommit(true);
@@ -165,6 +167,14 @@ public class OutboxRelay {
      */
     private List<JobPublisher.Fresh> lockUnpublished(Connection c) throws SQLException {
         List<JobPublisher.Fresh> fresh = new ArrayList<>();
+        // The partial index on created_at where published_at is null is already in the order wanted, so a batch
+        // costs the same whatever the backlog. With statistics that predate a burst (autovacuum off, or not yet
+        // round), the planner believes the outbox holds a few rows and instead collects and sorts all of it for
+        // every batch: 40 ms per batch of 200 with 48,000 rows waiting, which made the relay the bottleneck.
+        // Sorting is off for this transaction only, so the index scan is the plan whatever the statistics say.
+        try (Statement plan = c.createStatement()) {
+            plan.execute("set local enable_sort = off");
+        }
         try (PreparedStatement query = c.prepareStatement("select id, type, receiver, subject, title, message, html,"
                 + " data, correlation_id, created_at, trace_parent from notifications where published_at is null"
                 + " order by created_at limit ? for update skip locked")) {
@@ -184,14 +194,6 @@ public class OutboxRelay {
             }
         }
         return fresh;
-    }
-
-    private static void rollbackQuietly(Connection c) {
-        try {
-            c.rollback();
-        } catch (SQLException ignored) {
-            // the connection is gone; so is the transaction and its locks
-        }
     }
 
     private record Batch(int published, int locked, BrokerUnavailableException failure) {

@@ -1,6 +1,9 @@
 package io.notiflow.core.status;
 
+import io.notiflow.core.db.GroupCommit;
+import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import javax.sql.DataSource;
@@ -10,15 +13,25 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
  * Writes a worker's verdict on one attempt: the attempt row and the notification's new status, in one
  * statement, so SQL never shows an attempt without its status or the other way round.
  * <p>
- * These are the statements every delivery runs, so each is a single round trip in autocommit (no ORM session, no
- * JTA transaction): a claim, then one verdict.
+ * These are the statements every delivery runs (a claim, then one verdict), so they go over plain JDBC (no ORM
+ * session, no JTA transaction) and with group commit ({@link GroupCommit}): the claims, and the verdicts, that the
+ * worker's concurrent deliveries make at the same moment are written together, one statement or one batch and one
+ * commit per group, instead of a commit each. Every caller still returns only once its own write is durable.
  */
 @ApplicationScoped
 public class StatusRecorder {
@@ -38,10 +51,30 @@ public class StatusRecorder {
             + " attempt_number, outcome, error_class, error_message, duration_ms, attempted_at)"
             + " select ?, ?, ?, ?, ?, ?, now() from notifications where id = ? and " + HELD + ") ";
 
-    private final DataSource database;
+    /** Most writes in one group: a worker's deliveries in flight (its concurrency) are usually fewer. */
+    private static final int MAX_GROUP = 64;
+    /** As long as a delivery waits for its group's commit. */
+    private static final long WAIT_SECONDS = 60;
+
+    /** One writer thread each: a worker's own groups never wait on each other's row locks. */
+    private final GroupCommit<ClaimRequest, Claim> claims;
+    private final GroupCommit<Verdict, Boolean> verdicts;
 
     public StatusRecorder(DataSource database) {
-        this.database = database;
+        this.claims = new GroupCommit<>("status-claims", database, 1, MAX_GROUP, WAIT_SECONDS, this::claimAll);
+        this.verdicts = new GroupCommit<>("status-verdicts", database, 1, MAX_GROUP, WAIT_SECONDS, this::writeAll);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        claims.stop();
+        verdicts.stop();
+    }
+
+    private record ClaimRequest(UUID notificationId, long leaseMillis) {
+    }
+
+    /** One verdict: its attempt, the status update ({@code values} are its parameters before the id). */
+    private record Verdict(Attempt attempt, String update, Object[] values) {
     }
 
     /** An attempt to be recorded; {@code errorClass}/{@code errorMessage} are null for a success. */
@@ -63,23 +96,57 @@ public class StatusRecorder {
      * Not claimed means: no such row, a settled row, or another delivery holds it ({@link Claim#status} tells).
      */
     public Claim claim(UUID notificationId, Duration lease) {
-        return run(c -> {
-            try (PreparedStatement claim = c.prepareStatement("update notifications set claimed_at = now()"
-                    + " where id = ? and status in " + SETTLEABLE
-                    + " and (claimed_at is null or claimed_at < now() - ? * interval '1 millisecond')"
-                    + " returning status")) {
-                claim.setObject(1, notificationId);
-                claim.setLong(2, lease.toMillis());
-                Optional<NotificationStatus> claimed = status(claim);
-                if (claimed.isPresent()) {
-                    return new Claim(claimed, true);
+        try {
+            return claims.submit(new ClaimRequest(notificationId, lease.toMillis()));
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
+    /**
+     * A group's claims: one batch of single-row claims (ids in order, so two workers lock rows in the same order),
+     * then one read of the rows' statuses. Each statement finds its rows by primary key only: a claim written as
+     * {@code id = ANY(...)} next to the status condition let the planner, with statistics older than a burst, walk
+     * the status index instead and filter thousands of rows per claim. Two copies of one job in the same group:
+     * the first gets the claim, the other is told the row is taken.
+     */
+    private List<Claim> claimAll(Connection c, List<ClaimRequest> group) throws SQLException {
+        List<ClaimRequest> ordered = new ArrayList<>(group);
+        ordered.sort(Comparator.comparing(ClaimRequest::notificationId));
+        Set<UUID> claimed = new HashSet<>();
+        try (PreparedStatement claim = c.prepareStatement("update notifications set claimed_at = now()"
+                + " where id = ? and status in " + SETTLEABLE
+                + " and (claimed_at is null or claimed_at < now() - ? * interval '1 millisecond')")) {
+            for (ClaimRequest r : ordered) {
+                claim.setObject(1, r.notificationId());
+                claim.setLong(2, r.leaseMillis());
+                claim.addBatch();
+            }
+            int[] counts = claim.executeBatch();
+            for (int k = 0; k < counts.length; k++) {
+                if (counts[k] == 1) {
+                    claimed.add(ordered.get(k).notificationId());
                 }
             }
-            try (PreparedStatement current = c.prepareStatement("select status from notifications where id = ?")) {
-                current.setObject(1, notificationId);
-                return new Claim(status(current), false);
+        }
+        Map<UUID, NotificationStatus> current = new HashMap<>();
+        try (PreparedStatement read = c.prepareStatement("select id, status from notifications where id = any(?)")) {
+            read.setArray(1, c.createArrayOf("uuid",
+                    group.stream().map(ClaimRequest::notificationId).distinct().toArray()));
+            try (ResultSet rows = read.executeQuery()) {
+                while (rows.next()) {
+                    String key = rows.getString(2);
+                    current.put(rows.getObject(1, UUID.class), NotificationStatus.fromKey(key).orElseThrow(
+                            () -> new IllegalStateException("unknown status '" + key + "' in notifications")));
+                }
             }
-        });
+        }
+        List<Claim> results = new ArrayList<>(group.size());
+        for (ClaimRequest r : group) {
+            boolean mine = claimed.remove(r.notificationId()); // only the first copy gets it
+            results.add(new Claim(Optional.ofNullable(current.get(r.notificationId())), mine));
+        }
+        return results;
     }
 
     /** The message went out. Each verdict below returns false, writing nothing, when it had been written already. */
@@ -122,56 +189,65 @@ public class StatusRecorder {
      * while the claim is held. Returns false when the claim was no longer held: this verdict was written already.
      */
     private boolean write(Attempt attempt, String update, Object... values) {
-        return run(c -> {
-            try (PreparedStatement s = c.prepareStatement(WITH_ATTEMPT + update + " and " + HELD)) {
-                s.setObject(1, attempt.notificationId());
-                s.setInt(2, attempt.number());
-                s.setString(3, attempt.outcome().key());
-                s.setString(4, attempt.errorClass());
-                s.setString(5, truncate(attempt.errorMessage()));
-                s.setLong(6, attempt.durationMs());
-                s.setObject(7, attempt.notificationId());
-                int i = 8;
-                for (Object value : values) {
-                    if (value == null) {
-                        s.setNull(i++, Types.VARCHAR);
-                    } else {
-                        s.setObject(i++, value);
-                    }
-                }
-                s.setObject(i, attempt.notificationId());
-                if (s.executeUpdate() == 1) {
-                    return true;
-                }
-                LOG.infof("notification %s: %s verdict not written again, its claim is already released (the"
-                        + " first write committed)", attempt.notificationId(), attempt.outcome().key());
-                return false;
-            }
-        });
-    }
-
-    private static Optional<NotificationStatus> status(PreparedStatement query) throws SQLException {
-        try (ResultSet rows = query.executeQuery()) {
-            if (!rows.next()) {
-                return Optional.empty();
-            }
-            String key = rows.getString(1);
-            return Optional.of(NotificationStatus.fromKey(key).orElseThrow(
-                    () -> new IllegalStateException("unknown status '" + key + "' in notifications")));
-        }
-    }
-
-    private <T> T run(Work<T> work) {
-        try (Connection c = database.getConnection()) {
-            return work.run(c);
+        boolean written;
+        try {
+            written = verdicts.submit(new Verdict(attempt, update, values));
         } catch (SQLException e) {
-            throw new StatusWriteException("status database unavailable: " + e.getMessage(), e);
+            throw unavailable(e);
         }
+        if (!written) {
+            LOG.infof("notification %s: %s verdict not written again, its claim is already released (the first write"
+                    + " committed)", attempt.notificationId(), attempt.outcome().key());
+        }
+        return written;
     }
 
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection connection) throws SQLException;
+    /** A group's verdicts: one batch per kind of update (in id order), one round trip each. */
+    private List<Boolean> writeAll(Connection c, List<Verdict> group) throws SQLException {
+        Map<String, List<Integer>> byUpdate = new HashMap<>();
+        for (int i = 0; i < group.size(); i++) {
+            byUpdate.computeIfAbsent(group.get(i).update(), u -> new ArrayList<>()).add(i);
+        }
+        Boolean[] written = new Boolean[group.size()];
+        for (Map.Entry<String, List<Integer>> kind : byUpdate.entrySet()) {
+            List<Integer> members = kind.getValue();
+            members.sort(Comparator.comparing(i -> group.get(i).attempt().notificationId()));
+            try (PreparedStatement s = c.prepareStatement(WITH_ATTEMPT + kind.getKey() + " and " + HELD)) {
+                for (int member : members) {
+                    bind(s, group.get(member));
+                    s.addBatch();
+                }
+                int[] counts = s.executeBatch();
+                for (int k = 0; k < members.size(); k++) {
+                    written[members.get(k)] = counts[k] == 1;
+                }
+            }
+        }
+        return Arrays.asList(written);
+    }
+
+    private static void bind(PreparedStatement s, Verdict verdict) throws SQLException {
+        Attempt attempt = verdict.attempt();
+        s.setObject(1, attempt.notificationId());
+        s.setInt(2, attempt.number());
+        s.setString(3, attempt.outcome().key());
+        s.setString(4, attempt.errorClass());
+        s.setString(5, truncate(attempt.errorMessage()));
+        s.setLong(6, attempt.durationMs());
+        s.setObject(7, attempt.notificationId());
+        int i = 8;
+        for (Object value : verdict.values()) {
+            if (value == null) {
+                s.setNull(i++, Types.VARCHAR);
+            } else {
+                s.setObject(i++, value);
+            }
+        }
+        s.setObject(i, attempt.notificationId());
+    }
+
+    private static StatusWriteException unavailable(SQLException e) {
+        return new StatusWriteException("status database unavailable: " + e.getMessage(), e);
     }
 
     /** The status could not be read or written (database down, say); the job must be redelivered. */
@@ -185,10 +261,12 @@ public class StatusRecorder {
         return truncate(attempt.errorClass() + ": " + attempt.errorMessage());
     }
 
+    /** At most {@value #MAX_ERROR_LENGTH} characters, without NUL (which PostgreSQL text cannot hold). */
     static String truncate(String text) {
-        if (text == null || text.length() <= MAX_ERROR_LENGTH) {
-            return text;
+        if (text == null) {
+            return null;
         }
-        return text.substring(0, MAX_ERROR_LENGTH);
+        String clean = text.indexOf('\u0000') < 0 ? text : text.replace('\u0000', ' ');
+        return clean.length() <= MAX_ERROR_LENGTH ? clean : clean.substring(0, MAX_ERROR_LENGTH);
     }
 }
