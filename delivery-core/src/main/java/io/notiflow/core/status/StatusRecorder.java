@@ -107,7 +107,8 @@ public class StatusRecorder {
      * A group's claims: one batch of single-row claims (ids in order, so two workers lock rows in the same order),
      * then one read of the rows' statuses. Each statement finds its rows by primary key only: a claim written as
      * {@code id = ANY(...)} next to the status condition let the planner, with statistics older than a burst, walk
-     * the status index instead and filter thousands of rows per claim. Two copies of one job in the same group:
+     * the status index instead and filter thousands of rows per claim; the status condition is written as
+     * {@code (status || '')}, which no index matches, so that cannot happen to the single-row form either. Two copies of one job in the same group:
      * the first gets the claim, the other is told the row is taken.
      */
     private List<Claim> claimAll(Connection c, List<ClaimRequest> group) throws SQLException {
@@ -115,7 +116,7 @@ public class StatusRecorder {
         ordered.sort(Comparator.comparing(ClaimRequest::notificationId));
         Set<UUID> claimed = new HashSet<>();
         try (PreparedStatement claim = c.prepareStatement("update notifications set claimed_at = now()"
-                + " where id = ? and status in " + SETTLEABLE
+                + " where id = ? and (status || '') in " + SETTLEABLE // || '': no index but the key's (see above)
                 + " and (claimed_at is null or claimed_at < now() - ? * interval '1 millisecond')")) {
             for (ClaimRequest r : ordered) {
                 claim.setObject(1, r.notificationId());
