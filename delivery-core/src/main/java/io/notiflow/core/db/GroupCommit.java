@@ -1,6 +1,7 @@
 package io.notiflow.core.db;
 
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -130,6 +131,7 @@ public final class GroupCommit<T, R> {
     }
 
     private void loop() {
+        MDC.clear(); // the thread inherited the log context of whichever caller started it; its groups are everyone's
         List<Pending<T, R>> group = new ArrayList<>(maxGroup);
         while (state == State.RUNNING) {
             try {
@@ -162,8 +164,8 @@ public final class GroupCommit<T, R> {
             }
         } catch (SQLException e) {
             if (group.size() > 1 && (isDataError(e) || isConflict(e))) {
-                LOG.warnf("%s: a group of %d failed (%s); writing them one by one", name, group.size(),
-                        e.getMessage());
+                LOG.warnf("%s: a group of %d failed (SQLSTATE %s: %s); writing them one by one", name, group.size(),
+                        e.getSQLState(), firstLine(e.getMessage()));
                 for (Pending<T, R> one : group) {
                     write(List.of(one));
                 }
@@ -197,6 +199,16 @@ public final class GroupCommit<T, R> {
                 c.setAutoCommit(true);
             }
         }
+    }
+
+    /** The database's message without what follows its first line (a batch error quotes the whole statement). */
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int end = message.indexOf('\n');
+        String line = end < 0 ? message : message.substring(0, end);
+        return line.length() <= 300 ? line : line.substring(0, 300) + "...";
     }
 
     /** SQLSTATE classes 22 (data exception) and 23 (integrity constraint): an item, not the database. */

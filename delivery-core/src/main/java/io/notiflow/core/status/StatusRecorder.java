@@ -51,6 +51,15 @@ public class StatusRecorder {
             + " attempt_number, outcome, error_class, error_message, duration_ms, attempted_at)"
             + " select ?, ?, ?, ?, ?, ?, now() from notifications where id = ? and " + HELD + ") ";
 
+    /**
+     * PostgreSQL's order of uuids (bytes compared unsigned; {@link UUID#compareTo} compares signed). Every
+     * transaction that updates several notifications rows locks them in this order, so two of them (a group of
+     * verdicts and a group of claims, or the in-app gateway's batched marks) wait for each other instead of
+     * deadlocking.
+     */
+    public static final Comparator<UUID> KEY_ORDER = Comparator
+            .comparing(UUID::getMostSignificantBits, Long::compareUnsigned)
+            .thenComparing(UUID::getLeastSignificantBits, Long::compareUnsigned);
     /** Most writes in one group: a worker's deliveries in flight (its concurrency) are usually fewer. */
     private static final int MAX_GROUP = 64;
     /** As long as a delivery waits for its group's commit. */
@@ -113,7 +122,7 @@ public class StatusRecorder {
      */
     private List<Claim> claimAll(Connection c, List<ClaimRequest> group) throws SQLException {
         List<ClaimRequest> ordered = new ArrayList<>(group);
-        ordered.sort(Comparator.comparing(ClaimRequest::notificationId));
+        ordered.sort(Comparator.comparing(ClaimRequest::notificationId, KEY_ORDER));
         Set<UUID> claimed = new HashSet<>();
         try (PreparedStatement claim = c.prepareStatement("update notifications set claimed_at = now()"
                 + " where id = ? and (status || '') in " + SETTLEABLE // || '': no index but the key's (see above)
@@ -212,7 +221,7 @@ public class StatusRecorder {
         Boolean[] written = new Boolean[group.size()];
         for (Map.Entry<String, List<Integer>> kind : byUpdate.entrySet()) {
             List<Integer> members = kind.getValue();
-            members.sort(Comparator.comparing(i -> group.get(i).attempt().notificationId()));
+            members.sort(Comparator.comparing(i -> group.get(i).attempt().notificationId(), KEY_ORDER));
             try (PreparedStatement s = c.prepareStatement(WITH_ATTEMPT + kind.getKey() + " and " + HELD)) {
                 for (int member : members) {
                     bind(s, group.get(member));

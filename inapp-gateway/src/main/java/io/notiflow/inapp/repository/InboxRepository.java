@@ -3,8 +3,15 @@ package io.notiflow.inapp.repository;
 import io.notiflow.core.job.JobCodec;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceException;
 import jakarta.persistence.Query;
 
+import javax.sql.DataSource;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -35,14 +42,18 @@ public class InboxRepository {
      * every in-app row for each batch (20,000 rows for a batch of 100 in a probe), and a plain status condition
      * can draw it to the status index the same way.
      */
-    private static final String INAPP = "(type || '') = 'inapp'";
+    private static final String INAPP = "(n.type || '') = 'inapp'";
+    /** The (id, receiver) pairs of a batch of acks, as a relation {@code a}: two array parameters. */
+    private static final String ACKED = "unnest(cast(? as uuid[]), cast(? as varchar[])) as a(id, receiver)";
 
     private final EntityManager em;
     private final JobCodec codec;
+    private final DataSource database;
 
-    public InboxRepository(EntityManager em, JobCodec codec) {
+    public InboxRepository(EntityManager em, JobCodec codec, DataSource database) {
         this.em = em;
         this.codec = codec;
+        this.database = database;
     }
 
     /** Unread rows, newest first, at most {@code limit}. */
@@ -77,15 +88,36 @@ public class InboxRepository {
                 .setParameter("id", id).setParameter("user", user).getResultList().isEmpty();
     }
 
-    /** Pushed to at least one socket. Any row (personal, room or broadcast) that was still waiting. */
+    /** Pushed live to at least one socket. Any row (personal, room or broadcast) that was still waiting. */
     public int markSent(Collection<UUID> ids) {
+        return markSent(ids, "");
+    }
+
+    /**
+     * Pushed to a socket as part of its backlog on connect. Only rows the gateways have been handed already are
+     * marked: a row whose hop 1 has not run yet (it was stored a moment before the socket opened) stays queued, so
+     * hop 1 still fans it out to the user's other open sockets instead of taking it as settled and skipping them.
+     */
+    public int markBacklogSent(Collection<UUID> ids) {
+        return markSent(ids, " and n.claimed_at is null and exists (select 1 from delivery_attempts d"
+                + " where d.notification_id = n.id and d.outcome = 'sent')");
+    }
+
+    private int markSent(Collection<UUID> ids, String condition) {
         if (ids.isEmpty()) {
             return 0;
         }
-        return em.createNativeQuery("update notifications set status = 'sent', sent_at = coalesce(sent_at, now()),"
-                        + " last_error = null, updated_at = now() where id in (:ids) and " + INAPP
-                        + " and (status || '') in ('queued', 'retrying')")
-                .setParameter("ids", ids).executeUpdate();
+        return jdbc(c -> {
+            Array keys = c.createArrayOf("uuid", ids.toArray());
+            lockInKeyOrder(c, keys);
+            try (PreparedStatement update = c.prepareStatement("update notifications n set status = 'sent',"
+                    + " sent_at = coalesce(sent_at, now()), last_error = null, updated_at = now()"
+                    + " where id = any(?) and " + INAPP + " and (n.status || '') in ('queued', 'retrying')"
+                    + condition)) {
+                update.setArray(1, keys);
+                return update.executeUpdate();
+            }
+        });
     }
 
     /** A row of a user: what an ack names. */
@@ -94,16 +126,32 @@ public class InboxRepository {
 
     /** Clients acknowledged these rows; returns those that moved to delivered (each only for its own user). */
     public Set<Owned> markDelivered(List<? extends Pairs> acks) {
-        return owned(em.createNativeQuery("update notifications set status = 'delivered', delivered_at = now(),"
-                + " sent_at = coalesce(sent_at, now()), last_error = null, updated_at = now()"
-                + " where " + INAPP + " and (id, receiver) in (" + pairs(acks.size()) + ")"
-                + " and (status || '') in ('queued', 'retrying', 'sent') returning receiver, id"), acks);
+        return jdbc(c -> {
+            lockInKeyOrder(c, c.createArrayOf("uuid", acks.stream().map(Pairs::id).toArray()));
+            return owned(c, "update notifications n set status = 'delivered', delivered_at = now(),"
+                    + " sent_at = coalesce(n.sent_at, now()), last_error = null, updated_at = now()"
+                    + " from " + ACKED + " where n.id = a.id and n.receiver = a.receiver and " + INAPP
+                    + " and (n.status || '') in ('queued', 'retrying', 'sent') returning n.receiver, n.id", acks);
+        });
     }
 
     /** Which of these rows exist for the user named with each. */
     public Set<Owned> owned(List<? extends Pairs> acks) {
-        return owned(em.createNativeQuery("select receiver, id from notifications where " + INAPP
-                + " and (id, receiver) in (" + pairs(acks.size()) + ")"), acks);
+        return jdbc(c -> owned(c, "select n.receiver, n.id from notifications n join " + ACKED
+                + " on n.id = a.id and n.receiver = a.receiver where " + INAPP, acks));
+    }
+
+    /**
+     * Locks the rows in key order before a batched update, as the workers' grouped status writes do
+     * ({@code StatusRecorder.KEY_ORDER}): the update itself locks in the order it scans, and two batches (sent marks,
+     * acks, a group of hop-1 verdicts) that lock overlapping rows in different orders deadlock.
+     */
+    private static void lockInKeyOrder(Connection c, Array keys) throws SQLException {
+        try (PreparedStatement lock = c.prepareStatement(
+                "select id from notifications where id = any(?) order by id for update")) {
+            lock.setArray(1, keys);
+            lock.executeQuery().close();
+        }
     }
 
     /** Something naming a user's row. */
@@ -113,26 +161,37 @@ public class InboxRepository {
         UUID id();
     }
 
-    private static String pairs(int count) {
-        StringBuilder sql = new StringBuilder();
-        for (int i = 0; i < count; i++) {
-            sql.append(i == 0 ? "" : ", ").append("(cast(?").append(2 * i + 1).append(" as uuid), cast(?")
-                    .append(2 * i + 2).append(" as varchar))");
+    /** {@code sql} joins {@link #ACKED} (bound to these acks) and returns (receiver, id) rows. */
+    private static Set<Owned> owned(Connection c, String sql, List<? extends Pairs> acks) throws SQLException {
+        try (PreparedStatement query = c.prepareStatement(sql)) {
+            query.setArray(1, c.createArrayOf("uuid", acks.stream().map(Pairs::id).toArray()));
+            query.setArray(2, c.createArrayOf("varchar", acks.stream().map(Pairs::user).toArray()));
+            Set<Owned> rows = new HashSet<>();
+            try (ResultSet found = query.executeQuery()) {
+                while (found.next()) {
+                    rows.add(new Owned(found.getString(1), found.getObject(2, UUID.class)));
+                }
+            }
+            return rows;
         }
-        return sql.toString();
     }
 
-    @SuppressWarnings("unchecked")
-    private static Set<Owned> owned(Query query, List<? extends Pairs> acks) {
-        for (int i = 0; i < acks.size(); i++) {
-            query.setParameter(2 * i + 1, acks.get(i).id());
-            query.setParameter(2 * i + 2, acks.get(i).user());
+    /**
+     * The batched marks run often and name many rows, so they are plain JDBC with one array parameter rather than a
+     * Hibernate native query with one parameter per row (which spent more CPU building the query than the database
+     * spent running it). The connection is the caller's transaction's.
+     */
+    private <T> T jdbc(Work<T> work) {
+        try (Connection c = database.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new PersistenceException("in-app status marks: " + e.getMessage(), e);
         }
-        Set<Owned> rows = new HashSet<>();
-        for (Object[] row : (List<Object[]>) query.getResultList()) {
-            rows.add(new Owned((String) row[0], (UUID) row[1]));
-        }
-        return rows;
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
     }
 
     /** The user read the row; an unacknowledged one counts as delivered too. */

@@ -40,6 +40,12 @@ public class InboxService {
         inbox.markSent(ids);
     }
 
+    /** A socket got these rows as its backlog on connect (see {@link InboxRepository#markBacklogSent}). */
+    @Transactional
+    public void backlogPushed(Collection<UUID> ids) {
+        inbox.markBacklogSent(ids);
+    }
+
     /** A client's ack of row {@code id}; {@code unknown} is run when {@code user} has no such row. */
     public record Ack(String user, UUID id, Runnable unknown) implements InboxRepository.Pairs {
     }

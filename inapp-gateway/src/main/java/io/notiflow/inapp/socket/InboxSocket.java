@@ -59,7 +59,7 @@ public class InboxSocket {
         UserSocket socket = sockets.open(connection, user, rooms());
         List<InboxEntry> backlog = inbox.backlog(user, settings.backlogLimit());
         socket.release(backlog.stream().map(NotificationFrame::of).toList());
-        inbox.pushed(backlog.stream().map(InboxEntry::id).toList());
+        inbox.backlogPushed(backlog.stream().map(InboxEntry::id).toList());
         LOG.debugf("socket %s of %s open; %d unread sent", connection.id(), user, backlog.size());
     }
 
