@@ -4,6 +4,7 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ShutdownSignalException;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -27,15 +28,22 @@ import java.util.concurrent.TimeoutException;
 public class ConfirmingPublisher {
 
     private static final Logger LOG = Logger.getLogger(ConfirmingPublisher.class);
-    private static final int POOL_SIZE = 16;
+    private static final int MIN_POOL_SIZE = 16;
 
     private final BrokerConnection broker;
     private final RabbitSettings settings;
-    private final BlockingQueue<PooledChannel> idle = new ArrayBlockingQueue<>(POOL_SIZE);
+    private final BlockingQueue<PooledChannel> idle;
 
-    public ConfirmingPublisher(BrokerConnection broker, RabbitSettings settings) {
+    /**
+     * Keeps as many idle channels as a worker has deliveries in flight ({@code worker.concurrency}, at least
+     * {@value #MIN_POOL_SIZE}): each delivery may publish at once (a retry, a DLQ park, the in-app fan-out), and a
+     * publish that finds no idle channel opens one and closes it afterwards, a broker round trip each way.
+     */
+    public ConfirmingPublisher(BrokerConnection broker, RabbitSettings settings,
+                               @ConfigProperty(name = "worker.concurrency", defaultValue = "16") int concurrency) {
         this.broker = broker;
         this.settings = settings;
+        this.idle = new ArrayBlockingQueue<>(Math.max(MIN_POOL_SIZE, concurrency));
     }
 
     public void publish(String exchange, String routingKey, AMQP.BasicProperties properties, byte[] body) {
