@@ -117,8 +117,8 @@ public class StatusRecorder {
      * then one read of the rows' statuses. Each statement finds its rows by primary key only: a claim written as
      * {@code id = ANY(...)} next to the status condition let the planner, with statistics older than a burst, walk
      * the status index instead and filter thousands of rows per claim; the status condition is written as
-     * {@code (status || '')}, which no index matches, so that cannot happen to the single-row form either. Two copies of one job in the same group:
-     * the first gets the claim, the other is told the row is taken.
+     * {@code (status || '')}, which no index matches, so that cannot happen to the single-row form either. Two
+     * copies of one job in the same group: the first gets the claim, the other is told the row is taken.
      */
     private List<Claim> claimAll(Connection c, List<ClaimRequest> group) throws SQLException {
         List<ClaimRequest> ordered = new ArrayList<>(group);
