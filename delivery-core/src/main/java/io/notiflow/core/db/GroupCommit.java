@@ -212,7 +212,7 @@ public final class GroupCommit<T, R> {
     }
 
     /** SQLSTATE classes 22 (data exception) and 23 (integrity constraint): an item, not the database. */
-    public static boolean isDataError(SQLException e) {
+    private static boolean isDataError(SQLException e) {
         String state = e.getSQLState();
         return state != null && (state.startsWith("22") || state.startsWith("23"));
     }

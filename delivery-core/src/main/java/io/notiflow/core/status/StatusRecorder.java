@@ -52,12 +52,13 @@ public class StatusRecorder {
             + " select ?, ?, ?, ?, ?, ?, now() from notifications where id = ? and " + HELD + ") ";
 
     /**
-     * PostgreSQL's order of uuids (bytes compared unsigned; {@link UUID#compareTo} compares signed). Every
-     * transaction that updates several notifications rows locks them in this order, so two of them (a group of
-     * verdicts and a group of claims, or the in-app gateway's batched marks) wait for each other instead of
-     * deadlocking.
+     * PostgreSQL's order of uuids (bytes compared unsigned; {@link UUID#compareTo} compares signed). The grouped
+     * claims and verdicts lock their rows in this order, as the in-app gateway's batched marks do, so two such
+     * transactions wait for each other instead of deadlocking. One exception: a group that mixes kinds of verdict
+     * (a failure among successes) runs one batch per kind, each in this order; that rare case can still deadlock,
+     * and {@link GroupCommit} then writes the group again one verdict at a time.
      */
-    public static final Comparator<UUID> KEY_ORDER = Comparator
+    private static final Comparator<UUID> KEY_ORDER = Comparator
             .comparing(UUID::getMostSignificantBits, Long::compareUnsigned)
             .thenComparing(UUID::getLeastSignificantBits, Long::compareUnsigned);
     /** Most writes in one group: a worker's deliveries in flight (its concurrency) are usually fewer. */
