@@ -185,6 +185,7 @@ public final class GroupCommit<T, R> {
         try (Connection c = database.getConnection()) {
             c.setAutoCommit(false);
             try {
+                IndexPlans.only(c); // every group commit here writes or reads rows by key
                 List<R> results = writer.write(c, items);
                 if (results.size() != items.size()) {
                     throw new IllegalStateException(name + ": " + results.size() + " results for " + items.size()

@@ -1,5 +1,6 @@
 package io.notiflow.inapp.repository;
 
+import io.notiflow.core.db.IndexPlans;
 import io.notiflow.core.job.JobCodec;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -183,6 +184,7 @@ public class InboxRepository {
      */
     private <T> T jdbc(Work<T> work) {
         try (Connection c = database.getConnection()) {
+            IndexPlans.only(c); // the marks find their rows by key
             return work.run(c);
         } catch (SQLException e) {
             throw new PersistenceException("in-app status marks: " + e.getMessage(), e);
