@@ -25,10 +25,10 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +36,6 @@ import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -44,7 +43,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -463,48 +461,27 @@ public class Bench {
         });
         System.err.printf("signed %d tokens in %.1f s%n", clients, (System.nanoTime() - t0) / 1e9);
 
-        // One HttpClient per 2,000 sockets (each client has one selector thread).
-        List<HttpClient> wsClients = new ArrayList<>();
-        for (int i = 0; i < (clients + 1999) / 2000; i++) {
-            wsClients.add(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(Duration.ofSeconds(20)).executor(Executors.newFixedThreadPool(2, daemon("ws")))
-                    .build());
-        }
-        WebSocket[] sockets = new WebSocket[clients];
-        AtomicInteger open = new AtomicInteger();
-        AtomicInteger failed = new AtomicInteger();
-        Semaphore connecting = new Semaphore(intOpt("connect-parallel", 100));
+        URI uri = URI.create(gateway);
+        int parallel = intOpt("connect-parallel", 100);
+        WebSocketClients sockets = new WebSocketClients(
+                new InetSocketAddress(uri.getHost(), uri.getPort() < 0 ? 80 : uri.getPort()), uri.getRawPath(), ack);
+        Semaphore connecting = new Semaphore(parallel);
         t0 = System.nanoTime();
-        CountDownLatch all = new CountDownLatch(clients);
         for (int i = 0; i < clients; i++) {
             connecting.acquire();
-            int idx = i;
-            wsClients.get(i / 2000).newWebSocketBuilder()
-                    .header("Authorization", "Bearer " + tokens[i])
-                    .connectTimeout(Duration.ofSeconds(30))
-                    .buildAsync(URI.create(gateway), new Listener(ack))
-                    .whenComplete((ws, e) -> {
-                        connecting.release();
-                        if (e != null) {
-                            if (failed.incrementAndGet() <= 3) {
-                                System.err.println("connect failed: " + e);
-                            }
-                        } else {
-                            sockets[idx] = ws;
-                            open.incrementAndGet();
-                        }
-                        all.countDown();
-                    });
+            sockets.connect(i, tokens[i], connecting::release);
         }
-        all.await(300, TimeUnit.SECONDS);
+        if (!connecting.tryAcquire(parallel, 300, TimeUnit.SECONDS)) { // every handshake answered, one way or another
+            System.err.println("some handshakes still unanswered after 300 s");
+        }
         double connectSecs = (System.nanoTime() - t0) / 1e9;
-        System.err.printf("connected %d of %d clients in %.1f s (%d failed)%n", open.get(), clients, connectSecs,
-                failed.get());
+        System.err.printf("connected %d of %d clients in %.1f s (%d failed)%n", sockets.open.get(), clients,
+                connectSecs, sockets.failed.get());
         Thread.sleep(2000); // let the gateway finish the (empty) backlog reads
 
         BodyMaker inappBody = n -> {
             int u = ThreadLocalRandom.current().nextInt(clients);
-            while (sockets[u] == null) {
+            while (!sockets.isOpen(u)) {
                 u = ThreadLocalRandom.current().nextInt(clients);
             }
             return "{\"type\":\"inapp\",\"to\":\"" + users[u] + "\",\"title\":\"bench\",\"message\":\"in-app benchmark "
@@ -559,8 +536,8 @@ public class Bench {
         out("wall_start_ms", wallStart);
         out("wall_end_ms", wallEnd);
         out("clients_requested", clients);
-        out("clients_connected", open.get());
-        out("clients_failed", failed.get());
+        out("clients_connected", sockets.open.get());
+        out("clients_failed", sockets.failed.get());
         out("connect_seconds", String.format("%.1f", connectSecs));
         out("seconds", String.format("%.1f", secs));
         out("target_rate", rate);
@@ -575,51 +552,329 @@ public class Bench {
         out("not_received", due.size() - e2e.length);
         out("duplicate_frames", DUP_FRAMES.get());
         percentiles("receipt_ms", e2e);
-        int stillOpen = 0;
-        for (WebSocket ws : sockets) {
-            if (ws != null && !ws.isInputClosed()) {
-                stillOpen++;
-            }
-        }
-        out("clients_open_at_end", stillOpen);
-        for (WebSocket ws : sockets) {
-            if (ws != null) {
-                ws.abort();
-            }
-        }
+        out("clients_open_at_end", sockets.open.get());
+        sockets.close();
     }
 
-    static final class Listener implements WebSocket.Listener {
-        private final boolean ack;
-        private final StringBuilder partial = new StringBuilder();
+    /**
+     * The in-app clients: RFC 6455 WebSocket clients over plain NIO, every socket on one selector thread. Each opens
+     * with the HTTP upgrade (the user's JWT as {@code Authorization: Bearer}), then reads the server's frames (text
+     * frames, answers pings with pongs and a close with a close) and writes its frames masked, as a client must.
+     * Until the fifth session these were {@code java.net.http} WebSockets, which took about a third of a core for
+     * 1,000 frames a second on the same two cores as the platform under test.
+     */
+    static final class WebSocketClients implements Runnable {
+        private static final int TEXT = 0x1, CLOSE = 0x8, PING = 0x9, PONG = 0xA, CONTINUATION = 0x0;
 
-        Listener(boolean ack) {
+        final AtomicInteger open = new AtomicInteger();
+        final AtomicInteger failed = new AtomicInteger();
+        private final InetSocketAddress address;
+        private final String path;
+        private final boolean ack;
+        private final Selector selector;
+        private final ConcurrentLinkedQueue<Client> starting = new ConcurrentLinkedQueue<>();
+        private final Map<Integer, Client> byIndex = new ConcurrentHashMap<>();
+        private final Thread thread;
+        private volatile boolean running = true;
+
+        WebSocketClients(InetSocketAddress address, String path, boolean ack) throws IOException {
+            this.address = address;
+            this.path = path.isEmpty() ? "/" : path;
             this.ack = ack;
+            this.selector = Selector.open();
+            this.thread = new Thread(this, "ws-clients");
+            this.thread.setDaemon(true);
+            this.thread.start();
+        }
+
+        /** One socket's state; touched only by the selector thread once registered. */
+        private final class Client {
+            final int index;
+            final String token;
+            final Runnable answered;
+            final SocketChannel channel;
+            ByteBuffer in = ByteBuffer.allocate(4096);
+            ByteBuffer out;
+            boolean upgraded;
+            volatile boolean closed;
+            StringBuilder fragments;
+
+            Client(int index, String token, Runnable answered) throws IOException {
+                this.index = index;
+                this.token = token;
+                this.answered = answered;
+                this.channel = SocketChannel.open();
+                channel.configureBlocking(false);
+                channel.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
+            }
+        }
+
+        /** Starts one client's connection and handshake; {@code answered} runs once the server has said yes or no. */
+        void connect(int index, String token, Runnable answered) throws IOException {
+            Client client = new Client(index, token, answered);
+            client.channel.connect(address);
+            starting.add(client);
+            selector.wakeup();
+        }
+
+        boolean isOpen(int index) {
+            Client client = byIndex.get(index);
+            return client != null && !client.closed;
+        }
+
+        void close() {
+            running = false;
+            selector.wakeup();
+            try {
+                thread.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         @Override
-        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+        public void run() {
+            while (running) {
+                try {
+                    selector.select(200);
+                    for (Client client; (client = starting.poll()) != null; ) {
+                        client.channel.register(selector, SelectionKey.OP_CONNECT, client);
+                    }
+                    for (SelectionKey key : selector.selectedKeys()) {
+                        Client client = (Client) key.attachment();
+                        try {
+                            if (key.isValid() && key.isConnectable()) {
+                                client.channel.finishConnect();
+                                key.interestOps(SelectionKey.OP_READ);
+                                send(key, upgradeRequest(client));
+                            }
+                            if (key.isValid() && key.isWritable()) {
+                                flush(key);
+                            }
+                            if (key.isValid() && key.isReadable()) {
+                                read(key);
+                            }
+                        } catch (IOException | RuntimeException e) {
+                            lost(key, e);
+                        }
+                    }
+                    selector.selectedKeys().clear();
+                } catch (IOException e) {
+                    System.err.println("ws selector: " + e);
+                }
+            }
+            for (SelectionKey key : selector.keys()) {
+                try {
+                    key.channel().close();
+                } catch (IOException ignored) {
+                    // closing anyway
+                }
+            }
+        }
+
+        private ByteBuffer upgradeRequest(Client client) {
+            byte[] nonce = new byte[16];
+            ThreadLocalRandom.current().nextBytes(nonce);
+            String request = "GET " + path + " HTTP/1.1\r\nHost: " + address.getHostString() + ":" + address.getPort()
+                    + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: "
+                    + Base64.getEncoder().encodeToString(nonce) + "\r\nAuthorization: Bearer " + client.token + "\r\n\r\n";
+            return ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII));
+        }
+
+        private void read(SelectionKey key) throws IOException {
+            Client client = (Client) key.attachment();
             long now = System.nanoTime();
-            partial.append(data);
-            if (last) {
-                String s = partial.toString();
-                partial.setLength(0);
-                if (s.contains("\"type\":\"notification\"")) {
-                    int i = s.indexOf("\"id\":\"");
-                    if (i >= 0) {
-                        String id = s.substring(i + 6, s.indexOf('"', i + 6));
-                        FRAMES.incrementAndGet();
-                        if (RECEIVED.putIfAbsent(id, now) != null) {
-                            DUP_FRAMES.incrementAndGet();
-                        }
-                        if (ack) {
-                            ws.sendText("{\"type\":\"ack\",\"id\":\"" + id + "\"}", true);
-                        }
+            if (!client.in.hasRemaining()) {
+                client.in = ByteBuffer.allocate(client.in.capacity() * 2).put(client.in.flip());
+            }
+            int n = client.channel.read(client.in);
+            if (n < 0) {
+                lost(key, new IOException("closed by the server"));
+                return;
+            }
+            client.in.flip();
+            try {
+                if (!client.upgraded && !handshake(key, client)) {
+                    return;
+                }
+                while (!client.closed && frame(key, client, now)) {
+                    // one frame handled; look for the next
+                }
+            } finally {
+                client.in.compact();
+            }
+        }
+
+        /** Reads the upgrade's answer once it is all in; false while it is not (or when it was a no). */
+        private boolean handshake(SelectionKey key, Client client) throws IOException {
+            ByteBuffer in = client.in;
+            int end = -1;
+            for (int i = in.position(); i + 3 < in.limit(); i++) {
+                if (in.get(i) == '\r' && in.get(i + 1) == '\n' && in.get(i + 2) == '\r' && in.get(i + 3) == '\n') {
+                    end = i + 4;
+                    break;
+                }
+            }
+            if (end < 0) {
+                return false;
+            }
+            byte[] head = new byte[end - in.position()];
+            in.get(head);
+            String status = new String(head, StandardCharsets.US_ASCII).lines().findFirst().orElse("");
+            if (!status.startsWith("HTTP/1.1 101")) {
+                if (failed.incrementAndGet() <= 3) {
+                    System.err.println("connect failed: " + status);
+                }
+                client.closed = true;
+                key.cancel();
+                client.channel.close();
+                client.answered.run();
+                return false;
+            }
+            client.upgraded = true;
+            byIndex.put(client.index, client);
+            open.incrementAndGet();
+            client.answered.run();
+            return true;
+        }
+
+        /** Handles one whole frame from the buffer; false when the next frame is not all in yet. */
+        private boolean frame(SelectionKey key, Client client, long now) throws IOException {
+            ByteBuffer in = client.in;
+            int start = in.position();
+            if (in.remaining() < 2) {
+                return false;
+            }
+            int b0 = in.get(start) & 0xFF;
+            int b1 = in.get(start + 1) & 0xFF;
+            long length = b1 & 0x7F;
+            int header = 2;
+            if (length == 126) {
+                if (in.remaining() < 4) {
+                    return false;
+                }
+                length = in.getShort(start + 2) & 0xFFFF;
+                header = 4;
+            } else if (length == 127) {
+                if (in.remaining() < 10) {
+                    return false;
+                }
+                length = in.getLong(start + 2);
+                header = 10;
+            }
+            int maskBytes = (b1 & 0x80) != 0 ? 4 : 0; // a server must not mask, but read it right if it does
+            if (in.remaining() < header + maskBytes + length) {
+                return false;
+            }
+            byte[] payload = new byte[(int) length];
+            in.position(start + header + maskBytes);
+            in.get(payload);
+            if (maskBytes > 0) {
+                for (int i = 0; i < payload.length; i++) {
+                    payload[i] ^= in.get(start + header + (i & 3));
+                }
+            }
+            boolean fin = (b0 & 0x80) != 0;
+            switch (b0 & 0x0F) {
+                case TEXT, CONTINUATION -> text(key, client, payload, fin, now);
+                case PING -> send(key, frame(PONG, payload));
+                case CLOSE -> {
+                    send(key, frame(CLOSE, payload.length >= 2 ? Arrays.copyOf(payload, 2) : new byte[0]));
+                    lost(key, null);
+                }
+                default -> {
+                    // pong or binary: nothing for a client of ours to do
+                }
+            }
+            return true;
+        }
+
+        private void text(SelectionKey key, Client client, byte[] payload, boolean fin, long now) throws IOException {
+            String part = new String(payload, StandardCharsets.UTF_8);
+            if (!fin || client.fragments != null) {
+                client.fragments = client.fragments == null ? new StringBuilder(part) : client.fragments.append(part);
+                if (!fin) {
+                    return;
+                }
+                part = client.fragments.toString();
+                client.fragments = null;
+            }
+            if (part.contains("\"type\":\"notification\"")) {
+                int i = part.indexOf("\"id\":\"");
+                if (i >= 0) {
+                    String id = part.substring(i + 6, part.indexOf('"', i + 6));
+                    FRAMES.incrementAndGet();
+                    if (RECEIVED.putIfAbsent(id, now) != null) {
+                        DUP_FRAMES.incrementAndGet();
+                    }
+                    if (ack) {
+                        send(key, frame(TEXT, ("{\"type\":\"ack\",\"id\":\"" + id + "\"}")
+                                .getBytes(StandardCharsets.UTF_8)));
                     }
                 }
             }
-            ws.request(1);
-            return null;
+        }
+
+        /** A client frame: FIN, the opcode, the length and the payload masked with a fresh key (RFC 6455 5.3). */
+        private static ByteBuffer frame(int opcode, byte[] payload) {
+            int extra = payload.length < 126 ? 0 : payload.length <= 0xFFFF ? 2 : 8;
+            ByteBuffer frame = ByteBuffer.allocate(2 + extra + 4 + payload.length);
+            frame.put((byte) (0x80 | opcode));
+            if (extra == 0) {
+                frame.put((byte) (0x80 | payload.length));
+            } else if (extra == 2) {
+                frame.put((byte) (0x80 | 126)).putShort((short) payload.length);
+            } else {
+                frame.put((byte) (0x80 | 127)).putLong(payload.length);
+            }
+            byte[] mask = new byte[4];
+            ThreadLocalRandom.current().nextBytes(mask);
+            frame.put(mask);
+            for (int i = 0; i < payload.length; i++) {
+                frame.put((byte) (payload[i] ^ mask[i & 3]));
+            }
+            return frame.flip();
+        }
+
+        private void send(SelectionKey key, ByteBuffer bytes) throws IOException {
+            Client client = (Client) key.attachment();
+            if (client.out == null || !client.out.hasRemaining()) {
+                client.out = bytes;
+            } else {
+                client.out = ByteBuffer.allocate(client.out.remaining() + bytes.remaining()).put(client.out).put(bytes)
+                        .flip();
+            }
+            flush(key);
+        }
+
+        private void flush(SelectionKey key) throws IOException {
+            Client client = (Client) key.attachment();
+            if (client.out != null) {
+                client.channel.write(client.out);
+            }
+            boolean pending = client.out != null && client.out.hasRemaining();
+            key.interestOps(pending ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ);
+        }
+
+        private void lost(SelectionKey key, Exception cause) {
+            Client client = (Client) key.attachment();
+            if (!client.closed) {
+                client.closed = true;
+                if (client.upgraded) {
+                    open.decrementAndGet();
+                } else {
+                    if (failed.incrementAndGet() <= 3) {
+                        System.err.println("connect failed: " + cause);
+                    }
+                    client.answered.run();
+                }
+            }
+            key.cancel();
+            try {
+                client.channel.close();
+            } catch (IOException ignored) {
+                // gone either way
+            }
         }
     }
 
