@@ -42,6 +42,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -53,6 +54,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 public class Bench {
@@ -211,7 +213,7 @@ public class Bench {
         }
     }
 
-    static final ConcurrentLinkedQueue<long[]> SAMPLES = new ConcurrentLinkedQueue<>(); // {latencyNanos}
+    static final ConcurrentLinkedQueue<long[]> SAMPLES = new ConcurrentLinkedQueue<>(); // {latencyNanos, dueNanos}
     static final AtomicLong ACCEPTED = new AtomicLong();
     static final AtomicLong REJECTED_429 = new AtomicLong();
     static final AtomicLong OTHER_STATUS = new AtomicLong();
@@ -270,7 +272,7 @@ public class Bench {
             if (status == 202) {
                 ACCEPTED.incrementAndGet();
                 if (record) {
-                    SAMPLES.add(new long[] {lat});
+                    SAMPLES.add(new long[] {lat, dueNanos});
                 }
                 int i = text.indexOf("\"messageId\":\"");
                 id = i < 0 ? null : text.substring(i + 13, text.indexOf('"', i + 13));
@@ -407,6 +409,27 @@ public class Bench {
         out("errors", ERRORS.get());
         out("shed", SHED.get());
         percentiles("accept_ms", lat);
+        slowBySecond("accept", 50);
+    }
+
+    /**
+     * Where the slow answers fall in time: how many took over {@code limitMs}, and the seconds of the run (counted
+     * from the first request's due time) that held most of them. A tail spread over every second is contention; one
+     * packed into a few seconds is a stall (a pause, a checkpoint, a burst of something else).
+     */
+    static void slowBySecond(String prefix, long limitMs) {
+        long first = SAMPLES.stream().mapToLong(a -> a[1]).min().orElse(0);
+        Map<Long, Integer> slow = new TreeMap<>();
+        for (long[] sample : SAMPLES) {
+            if (sample[0] > limitMs * 1_000_000) {
+                slow.merge((sample[1] - first) / 1_000_000_000L, 1, Integer::sum);
+            }
+        }
+        int total = slow.values().stream().mapToInt(Integer::intValue).sum();
+        out(prefix + "_over_" + limitMs + "ms", total + " in " + slow.size() + " of the run's seconds");
+        out(prefix + "_over_" + limitMs + "ms_top_seconds", slow.entrySet().stream()
+                .sorted(Map.Entry.<Long, Integer>comparingByValue().reversed()).limit(8)
+                .map(e -> "s" + e.getKey() + ":" + e.getValue()).collect(Collectors.joining(" ")));
     }
 
     static void percentiles(String prefix, long[] sortedNanos) {
