@@ -89,50 +89,62 @@ public class InboxRepository {
                 .setParameter("id", id).setParameter("user", user).getResultList().isEmpty();
     }
 
-    /** Pushed live to at least one socket. Any row (personal, room or broadcast) that was still waiting. */
-    public int markSent(Collection<UUID> ids) {
-        return markSent(ids, "");
-    }
-
     /**
      * Pushed to a socket as part of its backlog on connect. Only rows the gateways have been handed already are
      * marked: a row whose hop 1 has not run yet (it was stored a moment before the socket opened) stays queued, so
      * hop 1 still fans it out to the user's other open sockets instead of taking it as settled and skipping them.
      */
     public int markBacklogSent(Collection<UUID> ids) {
-        return markSent(ids, " and n.claimed_at is null and exists (select 1 from delivery_attempts d"
-                + " where d.notification_id = n.id and d.outcome = 'sent')");
-    }
-
-    private int markSent(Collection<UUID> ids, String condition) {
         if (ids.isEmpty()) {
             return 0;
         }
         return jdbc(c -> {
             Array keys = c.createArrayOf("uuid", ids.toArray());
             lockInKeyOrder(c, keys);
-            try (PreparedStatement update = c.prepareStatement("update notifications n set status = 'sent',"
-                    + " sent_at = coalesce(sent_at, now()), last_error = null, updated_at = now()"
-                    + " where id = any(?) and " + INAPP + " and (n.status || '') in ('queued', 'retrying')"
-                    + condition)) {
-                update.setArray(1, keys);
-                return update.executeUpdate();
-            }
+            return updateSent(c, keys, " and n.claimed_at is null and exists (select 1 from delivery_attempts d"
+                    + " where d.notification_id = n.id and d.outcome = 'sent')");
         });
+    }
+
+    /** Rows {@code keys} (locked already) that are still waiting and meet {@code condition} go sent. */
+    private static int updateSent(Connection c, Array keys, String condition) throws SQLException {
+        try (PreparedStatement update = c.prepareStatement("update notifications n set status = 'sent',"
+                + " sent_at = coalesce(sent_at, now()), last_error = null, updated_at = now()"
+                + " where id = any(?) and " + INAPP + " and (n.status || '') in ('queued', 'retrying')" + condition)) {
+            update.setArray(1, keys);
+            return update.executeUpdate();
+        }
     }
 
     /** A row of a user: what an ack names. */
     public record Owned(String user, UUID id) {
     }
 
-    /** Clients acknowledged these rows; returns those that moved to delivered (each only for its own user). */
-    public Set<Owned> markDelivered(List<? extends Pairs> acks) {
+    /**
+     * The gateway's batched marks, in the caller's transaction: clients acknowledged {@code acks} (each row moves to
+     * delivered only for its own user), and {@code pushed} went live to at least one socket (any row, personal, room
+     * or broadcast, that is still waiting moves to sent). The acks go first, so a row pushed and acked in the same
+     * batch is written once, straight to delivered. Returns the acks' rows that moved.
+     */
+    public Set<Owned> markPushedAndAcked(Collection<UUID> pushed, List<? extends Pairs> acks) {
+        if (pushed.isEmpty() && acks.isEmpty()) {
+            return Set.of();
+        }
         return jdbc(c -> {
-            lockInKeyOrder(c, c.createArrayOf("uuid", acks.stream().map(Pairs::id).toArray()));
-            return owned(c, "update notifications n set status = 'delivered', delivered_at = now(),"
-                    + " sent_at = coalesce(n.sent_at, now()), last_error = null, updated_at = now()"
-                    + " from " + ACKED + " where n.id = a.id and n.receiver = a.receiver and " + INAPP
-                    + " and (n.status || '') in ('queued', 'retrying', 'sent') returning n.receiver, n.id", acks);
+            Set<UUID> all = new HashSet<>(pushed);
+            acks.forEach(a -> all.add(a.id()));
+            lockInKeyOrder(c, c.createArrayOf("uuid", all.toArray()));
+            Set<Owned> moved = acks.isEmpty() ? Set.of() : owned(c, "update notifications n set status = 'delivered',"
+                    + " delivered_at = now(), sent_at = coalesce(n.sent_at, now()), last_error = null,"
+                    + " updated_at = now() from " + ACKED + " where n.id = a.id and n.receiver = a.receiver and "
+                    + INAPP + " and (n.status || '') in ('queued', 'retrying', 'sent') returning n.receiver, n.id",
+                    acks);
+            Set<UUID> waiting = new HashSet<>(pushed);
+            moved.forEach(o -> waiting.remove(o.id()));
+            if (!waiting.isEmpty()) {
+                updateSent(c, c.createArrayOf("uuid", waiting.toArray()), "");
+            }
+            return moved;
         });
     }
 

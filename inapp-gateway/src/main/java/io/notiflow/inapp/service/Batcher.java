@@ -2,6 +2,7 @@ package io.notiflow.inapp.service;
 
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -10,26 +11,31 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * A background writer: any thread queues items, one thread hands them to {@code write} in batches of whatever
- * has arrived (at most {@code batchSize}), so a burst costs one statement per batch instead of one commit per
- * item, and the caller never waits for the database. A failing write keeps its batch and is retried every
- * second; the queue is bounded ({@code capacity}), and an item offered to a full queue is refused.
+ * A background writer: any thread queues items, one thread hands them to {@code write} in batches, so a burst
+ * costs one transaction per batch instead of one commit per item, and the caller never waits for the database.
+ * A batch is what arrives within {@code window} of its first item (at most {@code batchSize}): without the window
+ * a steady stream is written almost one item per commit, since each write is quicker than the gap to the next item.
+ * A failing write keeps its batch and is retried every second; the queue is bounded ({@code capacity}), and an
+ * item offered to a full queue is refused.
  */
 final class Batcher<T> {
 
     private static final Logger LOG = Logger.getLogger(Batcher.class);
     private static final long RETRY_MS = 1000;
+    private static final long STOP_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final String name;
     private final int batchSize;
+    private final long windowNanos;
     private final Consumer<List<T>> write;
     private final BlockingQueue<T> pending;
     private volatile boolean running;
     private Thread writer;
 
-    Batcher(String name, int capacity, int batchSize, Consumer<List<T>> write) {
+    Batcher(String name, int capacity, int batchSize, Duration window, Consumer<List<T>> write) {
         this.name = name;
         this.batchSize = batchSize;
+        this.windowNanos = window.toNanos();
         this.write = write;
         this.pending = new LinkedBlockingQueue<>(capacity);
     }
@@ -77,7 +83,7 @@ final class Batcher<T> {
                         continue;
                     }
                     batch.add(first);
-                    pending.drainTo(batch, batchSize - 1);
+                    gather(batch, System.nanoTime() + windowNanos);
                 }
                 write.accept(batch);
                 batch.clear();
@@ -88,6 +94,26 @@ final class Batcher<T> {
                 LOG.warnf("%s: could not write %d item(s) (%s); retrying", name, batch.size(), e.getMessage());
                 sleep();
             }
+        }
+    }
+
+    /**
+     * Adds what arrives until the batch is full, {@code deadline} ({@link System#nanoTime()}) has passed or the
+     * batcher is stopping.
+     */
+    private void gather(List<T> batch, long deadline) throws InterruptedException {
+        pending.drainTo(batch, batchSize - batch.size());
+        while (batch.size() < batchSize && running) {
+            long left = Math.min(deadline - System.nanoTime(), STOP_CHECK_NANOS);
+            if (left <= 0) {
+                return;
+            }
+            T next = pending.poll(left, TimeUnit.NANOSECONDS);
+            if (next == null) {
+                continue; // the deadline or a stop check: the loop decides
+            }
+            batch.add(next);
+            pending.drainTo(batch, batchSize - batch.size());
         }
     }
 

@@ -35,11 +35,6 @@ public class InboxService {
         return inbox.unread(user, limit);
     }
 
-    @Transactional
-    public void pushed(Collection<UUID> ids) {
-        inbox.markSent(ids);
-    }
-
     /** A socket got these rows as its backlog on connect (see {@link InboxRepository#markBacklogSent}). */
     @Transactional
     public void backlogPushed(Collection<UUID> ids) {
@@ -51,12 +46,13 @@ public class InboxService {
     }
 
     /**
-     * Clients' acks, in one transaction: each row its user owns goes delivered (acking a row that is further along
-     * is fine); for an id its user does not own, the ack's {@code unknown} runs after the commit.
+     * The gateway's batched marks, in one transaction: rows pushed to a socket go sent, rows clients acked go
+     * delivered (acking a row that is further along is fine; a row in both goes straight to delivered). For an
+     * acked id its user does not own, the ack's {@code unknown} runs after the commit.
      */
-    public void acknowledge(List<Ack> acks) {
+    public void mark(Collection<UUID> pushed, List<Ack> acks) {
         List<Ack> unknown = QuarkusTransaction.requiringNew().call(() -> {
-            Set<InboxRepository.Owned> moved = inbox.markDelivered(acks);
+            Set<InboxRepository.Owned> moved = inbox.markPushedAndAcked(pushed, acks);
             List<Ack> rest = acks.stream().filter(a -> !moved.contains(new InboxRepository.Owned(a.user(), a.id())))
                     .toList();
             if (rest.isEmpty()) {

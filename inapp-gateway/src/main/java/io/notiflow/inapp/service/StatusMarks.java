@@ -6,12 +6,17 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /**
  * Status writes that need not hold up a socket: {@code sent} once a row was pushed, {@code delivered} once a client
- * acked it. Both go through a {@link Batcher}, many rows per statement, off the fan-out consumer's and the socket's
- * threads.
+ * acked it. Both kinds go through one {@link Batcher}, off the fan-out consumer's and the sockets' threads: what
+ * arrives within {@link #WINDOW} is one transaction. A client usually acks within milliseconds of the push, so the
+ * push and the ack of a row mostly land in the same batch, and the row then goes straight to {@code delivered}
+ * (one row update instead of two, see {@link InboxService#mark}).
  * <p>
  * The marks are bookkeeping, not the delivery: a row still {@code queued} when its mark is lost (the gateway died
  * before writing it) is in the user's unread backlog either way. A database outage holds marks (bounded by
@@ -21,31 +26,50 @@ import java.util.UUID;
 public class StatusMarks {
 
     static final int CAPACITY = 100_000;
+    /** How long a batch gathers marks after its first: how much later than the event SQL may show it. */
+    static final Duration WINDOW = Duration.ofMillis(20);
     private static final Logger LOG = Logger.getLogger(StatusMarks.class);
-    private static final int BATCH = 500;
+    private static final int BATCH = 1000;
 
-    private final Batcher<UUID> sent;
-    private final Batcher<InboxService.Ack> acks;
+    /** A row pushed to a socket, or a client's ack of one. */
+    private sealed interface Mark permits Pushed, Acked {
+    }
+
+    private record Pushed(UUID id) implements Mark {
+    }
+
+    private record Acked(InboxService.Ack ack) implements Mark {
+    }
+
+    private final Batcher<Mark> marks;
 
     public StatusMarks(InboxService inbox) {
-        this.sent = new Batcher<>("inapp-sent-marks", CAPACITY, BATCH, inbox::pushed);
-        this.acks = new Batcher<>("inapp-ack-marks", CAPACITY, BATCH, inbox::acknowledge);
+        this.marks = new Batcher<>("inapp-status-marks", CAPACITY, BATCH, WINDOW, batch -> {
+            List<UUID> pushed = new ArrayList<>();
+            List<InboxService.Ack> acks = new ArrayList<>();
+            for (Mark mark : batch) {
+                if (mark instanceof Pushed p) {
+                    pushed.add(p.id());
+                } else if (mark instanceof Acked a) {
+                    acks.add(a.ack());
+                }
+            }
+            inbox.mark(pushed, acks);
+        });
     }
 
     void start(@Observes StartupEvent event) {
-        sent.start();
-        acks.start();
+        marks.start();
     }
 
     void stop(@Observes ShutdownEvent event) {
-        sent.stop();
-        acks.stop();
+        marks.stop();
     }
 
     /** Queues the mark of a row pushed to at least one socket. */
     public void pushed(UUID id) {
-        if (!sent.offer(id)) {
-            LOG.warnf("sent marks backlog full (%d); notification %s stays queued in the database", CAPACITY, id);
+        if (!marks.offer(new Pushed(id))) {
+            LOG.warnf("status marks backlog full (%d); notification %s stays queued in the database", CAPACITY, id);
         }
     }
 
@@ -54,8 +78,9 @@ public class StatusMarks {
      * such row.
      */
     public void acknowledged(String user, UUID id, Runnable unknown) {
-        if (!acks.offer(new InboxService.Ack(user, id, unknown))) {
-            LOG.warnf("ack backlog full (%d); the ack of notification %s by %s is dropped", CAPACITY, id, user);
+        if (!marks.offer(new Acked(new InboxService.Ack(user, id, unknown)))) {
+            LOG.warnf("status marks backlog full (%d); the ack of notification %s by %s is dropped", CAPACITY, id,
+                    user);
         }
     }
 }

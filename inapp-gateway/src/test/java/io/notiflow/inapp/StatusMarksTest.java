@@ -1,0 +1,82 @@
+package io.notiflow.inapp;
+
+import io.notiflow.core.status.Notification;
+import io.notiflow.core.status.NotificationStatus;
+import io.notiflow.inapp.service.InboxService;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static io.notiflow.inapp.GatewayTestSupport.status;
+import static io.notiflow.inapp.GatewayTestSupport.store;
+import static io.notiflow.inapp.GatewayTestSupport.times;
+import static io.notiflow.inapp.GatewayTestSupport.user;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** One batch of the gateway's status marks (pushes and acks together), against the real database. */
+@QuarkusTest
+class StatusMarksTest {
+
+    @Inject
+    InboxService inbox;
+
+    @Test
+    void aRowPushedAndAckedInOneBatchGoesStraightToDeliveredInOneTransaction() {
+        String ada = user("ada");
+        Notification both = store(ada, "Both", "pushed and acked");
+        Notification pushedOnly = store(ada, "Pushed", "not acked yet");
+        List<UUID> unknown = new CopyOnWriteArrayList<>();
+
+        inbox.mark(List.of(both.id, pushedOnly.id), List.of(ack(ada, both.id, unknown)));
+
+        assertThat(status(both.id)).isEqualTo(NotificationStatus.DELIVERED);
+        Instant[] t = times(both.id);
+        // sent_at and delivered_at are now() of one transaction: equal only when both marks were one write.
+        assertThat(t[0]).isNotNull().isEqualTo(t[1]);
+        assertThat(status(pushedOnly.id)).isEqualTo(NotificationStatus.SENT);
+        assertThat(times(pushedOnly.id)[1]).isNull();
+        assertThat(unknown).isEmpty();
+    }
+
+    @Test
+    void anAckOfAnotherUsersRowChangesNothingAndIsReportedAfterTheBatch() {
+        String ada = user("ada");
+        String eve = user("eve");
+        Notification row = store(ada, "Private", "for ada");
+        Notification missing = new Notification();
+        missing.id = UUID.randomUUID();
+        List<UUID> unknown = new CopyOnWriteArrayList<>();
+
+        inbox.mark(List.of(), List.of(ack(eve, row.id, unknown), ack(eve, missing.id, unknown)));
+
+        assertThat(status(row.id)).isEqualTo(NotificationStatus.QUEUED);
+        assertThat(unknown).containsExactlyInAnyOrder(row.id, missing.id);
+    }
+
+    @Test
+    void aPushMarkArrivingAfterTheAckLeavesTheRowDelivered() {
+        String ada = user("ada");
+        Notification row = store(ada, "Late mark", "acked before its push was written");
+        List<UUID> unknown = new CopyOnWriteArrayList<>();
+
+        inbox.mark(List.of(), List.of(ack(ada, row.id, unknown)));
+        Instant delivered = times(row.id)[1];
+        inbox.mark(List.of(row.id), List.of());
+
+        assertThat(status(row.id)).isEqualTo(NotificationStatus.DELIVERED);
+        assertThat(times(row.id)[1]).isEqualTo(delivered);
+        // An ack of a row that is further along is fine: no error, and no change.
+        inbox.mark(List.of(), List.of(ack(ada, row.id, unknown)));
+        assertThat(status(row.id)).isEqualTo(NotificationStatus.DELIVERED);
+        assertThat(unknown).isEmpty();
+    }
+
+    private static InboxService.Ack ack(String user, UUID id, List<UUID> unknown) {
+        return new InboxService.Ack(user, id, () -> unknown.add(id));
+    }
+}
