@@ -15,6 +15,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -41,6 +42,8 @@ public class AcceptWriter {
     private static final int ROWS_PER_STATEMENT = 1000;
     /** As long as a request waits for its group's commit; the same as the default transaction timeout. */
     private static final long WAIT_SECONDS = 60;
+    /** How long a busy writer gathers requests ({@link GroupCommit}): at most that much on an accept, fewer commits. */
+    private static final Duration WINDOW = Duration.ofMillis(2);
     private static final String COLUMNS = "id, type, receiver, subject, title, message, html, data, status, user_id,"
             + " template_code, template_variables, template_version, skip_reason, request_id, correlation_id,"
             + " trace_parent, published_at, created_at, updated_at";
@@ -54,7 +57,8 @@ public class AcceptWriter {
     public AcceptWriter(DataSource database, ObjectMapper json,
                         @ConfigProperty(name = "api.accept-writers", defaultValue = "2") int writers) {
         this.json = json;
-        this.groups = new GroupCommit<>("accept-writer", database, writers, MAX_GROUP, WAIT_SECONDS, this::write);
+        this.groups = new GroupCommit<>("accept-writer", database, writers, MAX_GROUP, WAIT_SECONDS, WINDOW,
+                this::write);
     }
 
     /**

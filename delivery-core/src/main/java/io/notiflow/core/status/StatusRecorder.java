@@ -65,14 +65,18 @@ public class StatusRecorder {
     private static final int MAX_GROUP = 64;
     /** As long as a delivery waits for its group's commit. */
     private static final long WAIT_SECONDS = 60;
+    /** How long a busy writer gathers claims or verdicts ({@link GroupCommit}): a few ms on a delivery, fewer commits. */
+    private static final Duration WINDOW = Duration.ofMillis(2);
 
     /** One writer thread each: a worker's own groups never wait on each other's row locks. */
     private final GroupCommit<ClaimRequest, Claim> claims;
     private final GroupCommit<Verdict, Boolean> verdicts;
 
     public StatusRecorder(DataSource database) {
-        this.claims = new GroupCommit<>("status-claims", database, 1, MAX_GROUP, WAIT_SECONDS, this::claimAll);
-        this.verdicts = new GroupCommit<>("status-verdicts", database, 1, MAX_GROUP, WAIT_SECONDS, this::writeAll);
+        this.claims = new GroupCommit<>("status-claims", database, 1, MAX_GROUP, WAIT_SECONDS, WINDOW,
+                this::claimAll);
+        this.verdicts = new GroupCommit<>("status-verdicts", database, 1, MAX_GROUP, WAIT_SECONDS, WINDOW,
+                this::writeAll);
     }
 
     void stop(@Observes ShutdownEvent event) {

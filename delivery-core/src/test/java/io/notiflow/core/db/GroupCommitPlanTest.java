@@ -14,6 +14,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.UUID;
 
@@ -39,7 +40,7 @@ class GroupCommitPlanTest {
         UUID first = createTable("items");
         try (Connection one = connect()) {
             GroupCommit<UUID, Long> lookups = new GroupCommit<>("plan-test", sameConnection(one), 1, 10, 10,
-                    (c, ids) -> {
+                    Duration.ZERO, (c, ids) -> {
                         for (UUID id : ids) {
                             lookup(c, id);
                         }

@@ -1,5 +1,6 @@
 package io.notiflow.inapp.service;
 
+import io.notiflow.core.db.Gathering;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -22,7 +23,6 @@ final class Batcher<T> {
 
     private static final Logger LOG = Logger.getLogger(Batcher.class);
     private static final long RETRY_MS = 1000;
-    private static final long STOP_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final String name;
     private final int batchSize;
@@ -83,7 +83,7 @@ final class Batcher<T> {
                         continue;
                     }
                     batch.add(first);
-                    gather(batch, System.nanoTime() + windowNanos);
+                    Gathering.fill(pending, batch, batchSize, System.nanoTime() + windowNanos, () -> running);
                 }
                 write.accept(batch);
                 batch.clear();
@@ -94,26 +94,6 @@ final class Batcher<T> {
                 LOG.warnf("%s: could not write %d item(s) (%s); retrying", name, batch.size(), e.getMessage());
                 sleep();
             }
-        }
-    }
-
-    /**
-     * Adds what arrives until the batch is full, {@code deadline} ({@link System#nanoTime()}) has passed or the
-     * batcher is stopping.
-     */
-    private void gather(List<T> batch, long deadline) throws InterruptedException {
-        pending.drainTo(batch, batchSize - batch.size());
-        while (batch.size() < batchSize && running) {
-            long left = Math.min(deadline - System.nanoTime(), STOP_CHECK_NANOS);
-            if (left <= 0) {
-                return;
-            }
-            T next = pending.poll(left, TimeUnit.NANOSECONDS);
-            if (next == null) {
-                continue; // the deadline or a stop check: the loop decides
-            }
-            batch.add(next);
-            pending.drainTo(batch, batchSize - batch.size());
         }
     }
 

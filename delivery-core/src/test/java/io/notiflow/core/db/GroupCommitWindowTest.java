@@ -1,0 +1,97 @@
+package io.notiflow.core.db;
+
+import io.notiflow.core.testing.LocalServices;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The gathering window of {@link GroupCommit}, on the real PostgreSQL: idle writers commit at once, busy ones gather. */
+class GroupCommitWindowTest {
+
+    private static final String DATABASE = "notiflow_core_window";
+
+    private final List<List<Integer>> groups = new CopyOnWriteArrayList<>();
+    private final ExecutorService callers = Executors.newFixedThreadPool(4);
+    private GroupCommit<Integer, Integer> commits;
+
+    @BeforeAll
+    static void database() {
+        LocalServices.recreateDatabase(DATABASE);
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        commits.stop();
+        callers.shutdownNow();
+        callers.awaitTermination(10, TimeUnit.SECONDS);
+    }
+
+    private void start(Duration window) {
+        PGSimpleDataSource database = new PGSimpleDataSource();
+        database.setUrl(LocalServices.jdbcUrl(DATABASE));
+        database.setUser(LocalServices.PG_USER);
+        database.setPassword("postgres");
+        commits = new GroupCommit<>("window-test", database, 1, 64, 30, window, (c, items) -> {
+            try (var s = c.createStatement()) {
+                s.execute("select 1"); // a real round trip inside the transaction
+            }
+            groups.add(List.copyOf(items));
+            return items;
+        });
+    }
+
+    private Future<Integer> submitLater(int item) {
+        return callers.submit(() -> commits.submit(item));
+    }
+
+    @Test
+    void anIdleWriterCommitsALoneWriteWithoutWaitingOutTheWindow() throws Exception {
+        start(Duration.ofSeconds(60));
+        Future<Integer> lone = submitLater(1);
+        // The window is a minute and a caller waits 30 s at most: only a commit that did not wait answers in time.
+        await().atMost(Duration.ofSeconds(10)).until(lone::isDone);
+        assertThat(lone.get()).isEqualTo(1);
+        assertThat(groups).containsExactly(List.of(1));
+    }
+
+    @Test
+    void aBusyWriterGathersTheWritesArrivingWithinTheWindowIntoOneGroup() throws Exception {
+        start(Duration.ofSeconds(3));
+        assertThat(commits.submit(1)).isEqualTo(1); // idle: alone, at once
+        // Right after that commit the writer counts as busy: the next group gathers for up to 3 s.
+        List<Future<Integer>> next = new ArrayList<>();
+        for (int item = 2; item <= 5; item++) {
+            next.add(submitLater(item));
+            Thread.sleep(100);
+        }
+        for (Future<Integer> f : next) {
+            assertThat(f.get(20, TimeUnit.SECONDS)).isBetween(2, 5);
+        }
+        assertThat(groups).hasSize(2);
+        assertThat(groups.get(0)).containsExactly(1);
+        assertThat(groups.get(1)).containsExactlyInAnyOrder(2, 3, 4, 5);
+    }
+
+    @Test
+    void withoutAWindowEachWriteThatFindsTheWriterFreeIsItsOwnGroup() throws SQLException {
+        start(Duration.ZERO);
+        for (int item = 1; item <= 3; item++) {
+            assertThat(commits.submit(item)).isEqualTo(item);
+        }
+        assertThat(groups).containsExactly(List.of(1), List.of(2), List.of(3));
+    }
+}
