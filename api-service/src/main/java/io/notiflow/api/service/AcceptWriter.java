@@ -55,7 +55,7 @@ public class AcceptWriter {
     private final GroupCommit<Request, Boolean> groups;
 
     public AcceptWriter(DataSource database, ObjectMapper json,
-                        @ConfigProperty(name = "api.accept-writers", defaultValue = "2") int writers) {
+                        @ConfigProperty(name = "api.accept-writers", defaultValue = "1") int writers) {
         this.json = json;
         this.groups = new GroupCommit<>("accept-writer", database, writers, MAX_GROUP, WAIT_SECONDS, WINDOW,
                 this::write);
