@@ -146,19 +146,25 @@ public final class GroupCommit<T, R> {
         while (state == State.RUNNING) {
             try {
                 group.add(queue.take());
+            } catch (InterruptedException e) {
+                break; // stop()
+            }
+            try {
                 long now = System.nanoTime();
                 if (now - lastCommit < windowNanos) {
                     Gathering.fill(queue, group, maxGroup, now + windowNanos, () -> state == State.RUNNING);
                 } else {
                     queue.drainTo(group, maxGroup - 1);
                 }
-                write(group);
-                lastCommit = System.nanoTime();
             } catch (InterruptedException e) {
-                break; // stop()
+                // stop() while gathering: the writes taken so far are still written, then the loop ends
+            }
+            try {
+                write(group);
             } finally {
                 group.clear();
             }
+            lastCommit = System.nanoTime();
         }
         writeQueued();
     }

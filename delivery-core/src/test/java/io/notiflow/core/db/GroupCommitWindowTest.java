@@ -87,6 +87,18 @@ class GroupCommitWindowTest {
     }
 
     @Test
+    void stoppingAWriterWhileItGathersStillWritesWhatItHasTaken() throws Exception {
+        start(Duration.ofSeconds(20));
+        assertThat(commits.submit(1)).isEqualTo(1);
+        Future<Integer> gathered = submitLater(2); // the busy writer takes it and gathers for 20 s
+        Thread.sleep(300);
+        commits.stop();
+        // A caller waits 30 s at most; the group must be written at the stop, not dropped.
+        assertThat(gathered.get(10, TimeUnit.SECONDS)).isEqualTo(2);
+        assertThat(groups).containsExactly(List.of(1), List.of(2));
+    }
+
+    @Test
     void withoutAWindowEachWriteThatFindsTheWriterFreeIsItsOwnGroup() throws SQLException {
         start(Duration.ZERO);
         for (int item = 1; item <= 3; item++) {
