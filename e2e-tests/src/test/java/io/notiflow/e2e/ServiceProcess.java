@@ -181,13 +181,6 @@ public final class ServiceProcess {
         }
     }
 
-    /** One readiness probe now: the status code of GET /q/health/ready. */
-    public int readiness() throws IOException, InterruptedException {
-        HttpRequest ready = HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready"))
-                .timeout(Duration.ofSeconds(5)).GET().build();
-        return http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode();
-    }
-
     private void awaitReady() {
         Instant deadline = Instant.now().plus(READY_TIMEOUT);
         HttpRequest ready = HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready"))
