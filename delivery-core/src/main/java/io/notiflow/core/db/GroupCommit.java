@@ -194,8 +194,10 @@ public final class GroupCommit<T, R> {
                 return;
             }
             group.forEach(p -> p.done.completeExceptionally(e));
-        } catch (RuntimeException e) {
-            // Whoever runs this (a writer thread, or a caller after stop()), every item of the group gets an answer.
+        } catch (RuntimeException | Error e) {
+            // Whoever runs this (a writer thread, or a caller after stop()), every item of the group gets an answer,
+            // and a writer thread lives on: an Error (a class that failed to load, say) that ended it would leave
+            // every later caller waiting out its timeout with nobody to commit.
             LOG.errorf(e, "%s: group failed", name);
             group.forEach(p -> p.done.completeExceptionally(e));
         }

@@ -17,6 +17,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** The gathering window of {@link GroupCommit}, on the real PostgreSQL: idle writers commit at once, busy ones gather. */
@@ -105,5 +106,27 @@ class GroupCommitWindowTest {
             assertThat(commits.submit(item)).isEqualTo(item);
         }
         assertThat(groups).containsExactly(List.of(1), List.of(2), List.of(3));
+    }
+
+    @Test
+    void aWriterThatThrowsAnErrorFailsThatGroupAndKeepsServingTheNextOnes() throws Exception {
+        PGSimpleDataSource database = new PGSimpleDataSource();
+        database.setUrl(LocalServices.jdbcUrl(DATABASE));
+        database.setUser(LocalServices.PG_USER);
+        database.setPassword("postgres");
+        // An Error (a class that fails to load, say) is not an Exception: a writer thread that let it through died,
+        // and every later caller waited out its timeout with nobody left to commit.
+        commits = new GroupCommit<>("error-test", database, 1, 64, 5, Duration.ZERO, (c, items) -> {
+            if (items.contains(-1)) {
+                throw new NoClassDefFoundError("simulated: a class the writer needed failed to load");
+            }
+            groups.add(List.copyOf(items));
+            return items;
+        });
+        assertThatThrownBy(() -> commits.submit(-1))
+                .isInstanceOf(IllegalStateException.class)
+                .hasRootCauseInstanceOf(NoClassDefFoundError.class);
+        assertThat(commits.submit(2)).isEqualTo(2);
+        assertThat(groups).containsExactly(List.of(2));
     }
 }

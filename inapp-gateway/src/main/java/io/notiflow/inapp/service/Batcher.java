@@ -90,8 +90,8 @@ final class Batcher<T> {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (RuntimeException e) {
-                LOG.warnf("%s: could not write %d item(s) (%s); retrying", name, batch.size(), e.getMessage());
+            } catch (RuntimeException | Error e) { // an Error must not end the only writer either
+                LOG.warnf("%s: could not write %d item(s) (%s); retrying", name, batch.size(), e.toString());
                 sleep();
             }
         }
