@@ -7,6 +7,7 @@ import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 
 import java.sql.SQLException;
@@ -50,6 +51,7 @@ import static org.awaitility.Awaitility.await;
  * {@code -Dcluster=false} leaves the test out.
  */
 @DisabledIfSystemProperty(named = "cluster", matches = "false")
+@ExtendWith(ThreadDumpOnFailure.class)
 class ClusterFailoverIT {
 
     static final String DATABASE = "notiflow_test_e2e_cluster";

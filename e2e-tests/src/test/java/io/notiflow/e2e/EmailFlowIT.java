@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.sql.SQLException;
@@ -39,6 +40,7 @@ import static org.awaitility.Awaitility.await;
  * SQL, the broker's queues, the recipient's mailbox and signals to the processes.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(ThreadDumpOnFailure.class)
 class EmailFlowIT {
 
     static final String DATABASE = "notiflow_test_e2e";

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.net.URI;
@@ -67,6 +68,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * RabbitMQ cluster killed mid-burst in {@link ClusterFailoverIT}. The reconciliation is {@link BurstReconciler}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(ThreadDumpOnFailure.class)
 class FaultInjectionIT {
 
     static final String DATABASE = "notiflow_test_e2e_faults";

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.sql.SQLException;
@@ -36,6 +37,7 @@ import static org.awaitility.Awaitility.await;
  * the tests use only HTTP, WebSockets, SQL and signals to the processes.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(ThreadDumpOnFailure.class)
 class InappFlowIT {
 
     static final String DATABASE = "notiflow_test_e2e_inapp";

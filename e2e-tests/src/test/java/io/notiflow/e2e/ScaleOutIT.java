@@ -9,6 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
@@ -50,6 +51,7 @@ import static org.awaitility.Awaitility.await;
  * replies down so deliveries are still in flight when a worker is stopped.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(ThreadDumpOnFailure.class)
 class ScaleOutIT {
 
     static final String DATABASE = "notiflow_test_e2e_scale";

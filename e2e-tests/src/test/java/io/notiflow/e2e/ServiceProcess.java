@@ -36,6 +36,8 @@ public final class ServiceProcess {
             Long.getLong("e2e.ready-timeout-seconds", 90));
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+    /** The services started and not yet seen to stop, for {@link #dumpThreadsOfRunning}. */
+    private static final Set<ServiceProcess> STARTED = ConcurrentHashMap.newKeySet();
     /** Each service's quarkus-app directory → this run's private copy of it. */
     private static final Map<Path, Path> SNAPSHOTS = new ConcurrentHashMap<>();
 
@@ -105,6 +107,7 @@ public final class ServiceProcess {
             throw new UncheckedIOException("cannot start " + name, e);
         }
         RUNNING.add(process);
+        STARTED.add(this);
         awaitReady();
         return this;
     }
@@ -129,6 +132,35 @@ public final class ServiceProcess {
         current.destroy();
         waitForExit(current);
         appendToLog("stopped with SIGTERM");
+    }
+
+    /**
+     * Appends a thread dump ({@code jcmd <pid> Thread.print}) of every service still running to its log: what a
+     * service was doing when a test gave up on it (a stuck delivery, a lock) is otherwise lost when it is stopped.
+     */
+    static void dumpThreadsOfRunning(String why) {
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        for (ServiceProcess service : STARTED) {
+            Process current = service.process;
+            if (current == null || !current.isAlive()) {
+                STARTED.remove(service);
+                continue;
+            }
+            service.appendToLog("thread dump, because " + why);
+            try {
+                Process dump = new ProcessBuilder(jcmd, String.valueOf(current.pid()), "Thread.print")
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(service.log.toFile())).start();
+                if (!dump.waitFor(30, TimeUnit.SECONDS)) {
+                    dump.destroyForcibly();
+                }
+            } catch (IOException e) {
+                service.appendToLog("no thread dump: " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /** Whether this service's log (every run of it so far) has a line containing {@code text}. */
