@@ -18,7 +18,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -35,14 +34,13 @@ public final class ServiceProcess {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(
             Long.getLong("e2e.ready-timeout-seconds", 90));
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
-    private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
-    /** The services started and not yet seen to stop, for {@link #dumpThreadsOfRunning}. */
-    private static final Set<ServiceProcess> STARTED = ConcurrentHashMap.newKeySet();
+    /** The processes started and not yet seen to exit, and whose they are. */
+    private static final Map<Process, ServiceProcess> RUNNING = new ConcurrentHashMap<>();
     /** Each service's quarkus-app directory → this run's private copy of it. */
     private static final Map<Path, Path> SNAPSHOTS = new ConcurrentHashMap<>();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly),
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.keySet().forEach(Process::destroyForcibly),
                 "e2e-process-reaper"));
     }
 
@@ -106,8 +104,7 @@ public final class ServiceProcess {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
         }
-        RUNNING.add(process);
-        STARTED.add(this);
+        RUNNING.put(process, this);
         awaitReady();
         return this;
     }
@@ -140,10 +137,10 @@ public final class ServiceProcess {
      */
     static void dumpThreadsOfRunning(String why) {
         String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-        for (ServiceProcess service : STARTED) {
-            Process current = service.process;
-            if (current == null || !current.isAlive()) {
-                STARTED.remove(service);
+        for (var running : RUNNING.entrySet()) {
+            Process current = running.getKey();
+            ServiceProcess service = running.getValue();
+            if (!current.isAlive()) {
                 continue;
             }
             service.appendToLog("thread dump, because " + why);
