@@ -22,6 +22,7 @@ class WorkerEndpointsTest {
         WorkerTestSupport.awaitConsuming(PROCESSING);
 
         WorkerEndpointChecks.assertReady("email");
+        WorkerEndpointChecks.assertAlive();
     }
 
     @Test

@@ -25,6 +25,7 @@ class WorkerEndpointsTest {
         WorkerTestSupport.startFromAHealthyProvider(PROCESSING);
 
         WorkerEndpointChecks.assertReady("push");
+        WorkerEndpointChecks.assertAlive();
     }
 
     @Test

@@ -31,6 +31,7 @@ class WorkerEndpointsTest {
         WorkerTestSupport.startFromAHealthyProvider(PROCESSING);
 
         WorkerEndpointChecks.assertReady("sms");
+        WorkerEndpointChecks.assertAlive();
     }
 
     @Test

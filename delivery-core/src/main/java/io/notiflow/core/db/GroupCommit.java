@@ -9,8 +9,10 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -58,6 +60,8 @@ public final class GroupCommit<T, R> {
     private final long windowNanos;
     private final BlockingQueue<Pending<T, R>> queue = new LinkedBlockingQueue<>();
     private final List<Thread> running = new ArrayList<>();
+    /** When each writer thread began the group it is writing now ({@link System#nanoTime}); see {@link #longestWrite}. */
+    private final Map<Thread, Long> writing = new ConcurrentHashMap<>();
     private volatile State state = State.NEW;
 
     /**
@@ -133,6 +137,20 @@ public final class GroupCommit<T, R> {
         }
     }
 
+    /**
+     * How long the longest of the writer threads' current groups has been writing; zero when none is. A write
+     * that fails on the database fails within the pool's acquisition timeout or the statement's own, so a write
+     * running for minutes is a writer thread stuck for good, which a liveness check can report.
+     */
+    public Duration longestWrite() {
+        long now = System.nanoTime();
+        long longest = 0;
+        for (long started : writing.values()) {
+            longest = Math.max(longest, now - started);
+        }
+        return Duration.ofNanos(longest);
+    }
+
     /** Stops the writer threads; what is queued is still written, and later writes run on their callers' threads. */
     public synchronized void stop() {
         state = State.STOPPED;
@@ -159,9 +177,11 @@ public final class GroupCommit<T, R> {
             } catch (InterruptedException e) {
                 // stop() while gathering: the writes taken so far are still written, then the loop ends
             }
+            writing.put(Thread.currentThread(), System.nanoTime());
             try {
                 write(group);
             } finally {
+                writing.remove(Thread.currentThread());
                 group.clear();
             }
             lastCommit = System.nanoTime();

@@ -79,6 +79,13 @@ public class StatusRecorder {
                 this::writeAll);
     }
 
+    /** The longer of the claims' and the verdicts' write in progress ({@link GroupCommit#longestWrite}). */
+    public Duration longestWrite() {
+        Duration claiming = claims.longestWrite();
+        Duration recording = verdicts.longestWrite();
+        return claiming.compareTo(recording) >= 0 ? claiming : recording;
+    }
+
     void stop(@Observes ShutdownEvent event) {
         claims.stop();
         verdicts.stop();

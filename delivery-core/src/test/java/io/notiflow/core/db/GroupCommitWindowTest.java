@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -128,5 +129,30 @@ class GroupCommitWindowTest {
                 .hasRootCauseInstanceOf(NoClassDefFoundError.class);
         assertThat(commits.submit(2)).isEqualTo(2);
         assertThat(groups).containsExactly(List.of(2));
+    }
+
+    @Test
+    void longestWriteMeasuresTheWriteInProgressAndIsZeroWhenNoneIs() throws Exception {
+        PGSimpleDataSource database = new PGSimpleDataSource();
+        database.setUrl(LocalServices.jdbcUrl(DATABASE));
+        database.setUser(LocalServices.PG_USER);
+        database.setPassword("postgres");
+        CountDownLatch release = new CountDownLatch(1);
+        // A writer that hangs inside its write, as a thread stuck for good would, until the test lets it go.
+        commits = new GroupCommit<>("stuck-test", database, 1, 64, 30, Duration.ZERO, (c, items) -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return items;
+        });
+        assertThat(commits.longestWrite()).isZero();
+        Future<Integer> waiting = submitLater(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> commits.longestWrite().toMillis() >= 500);
+        assertThat(waiting).isNotDone();
+        release.countDown();
+        assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> commits.longestWrite().isZero());
     }
 }

@@ -54,6 +54,28 @@ public final class WorkerEndpointChecks {
     }
 
     /**
+     * {@code /q/health/live} answers 200, UP, with the status-writers check reporting how long the longest status
+     * write in progress has run (a number, below the limit it reports).
+     */
+    public static void assertAlive() {
+        HttpResponse<String> response = get("/q/health/live");
+        assertThat(response.statusCode()).as("GET /q/health/live: %s", response.body()).isEqualTo(200);
+        JsonNode health = parse(response.body());
+        assertThat(health.path("status").asText()).isEqualTo("UP");
+        JsonNode writers = null;
+        for (JsonNode check : health.path("checks")) {
+            if ("status-writers".equals(check.path("name").asText())) {
+                writers = check;
+            }
+        }
+        assertThat(writers).as("a status-writers check in %s", response.body()).isNotNull();
+        assertThat(writers.path("status").asText()).isEqualTo("UP");
+        JsonNode data = writers.path("data");
+        assertThat(data.path("longestWriteMs").isNumber()).as("longestWriteMs in %s", data).isTrue();
+        assertThat(data.path("longestWriteMs").asLong()).isLessThan(data.path("stuckAfterMs").asLong());
+    }
+
+    /**
      * {@code /q/metrics} answers 200, counts and times sent deliveries of {@code channel} (attempt and accepted-to-sent
      * histograms), has a depth gauge for its work queue, first retry step and DLQ, and SmallRye Fault Tolerance's
      * circuit-breaker state.
