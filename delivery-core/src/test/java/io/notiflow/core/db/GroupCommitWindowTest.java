@@ -42,12 +42,16 @@ class GroupCommitWindowTest {
         callers.awaitTermination(10, TimeUnit.SECONDS);
     }
 
-    private void start(Duration window) {
+    private static PGSimpleDataSource dataSource() {
         PGSimpleDataSource database = new PGSimpleDataSource();
         database.setUrl(LocalServices.jdbcUrl(DATABASE));
         database.setUser(LocalServices.PG_USER);
         database.setPassword("postgres");
-        commits = new GroupCommit<>("window-test", database, 1, 64, 30, window, (c, items) -> {
+        return database;
+    }
+
+    private void start(Duration window) {
+        commits = new GroupCommit<>("window-test", dataSource(), 1, 64, 30, window, (c, items) -> {
             try (var s = c.createStatement()) {
                 s.execute("select 1"); // a real round trip inside the transaction
             }
@@ -111,13 +115,9 @@ class GroupCommitWindowTest {
 
     @Test
     void aWriterThatThrowsAnErrorFailsThatGroupAndKeepsServingTheNextOnes() throws Exception {
-        PGSimpleDataSource database = new PGSimpleDataSource();
-        database.setUrl(LocalServices.jdbcUrl(DATABASE));
-        database.setUser(LocalServices.PG_USER);
-        database.setPassword("postgres");
         // An Error (a class that fails to load, say) is not an Exception: a writer thread that let it through died,
         // and every later caller waited out its timeout with nobody left to commit.
-        commits = new GroupCommit<>("error-test", database, 1, 64, 5, Duration.ZERO, (c, items) -> {
+        commits = new GroupCommit<>("error-test", dataSource(), 1, 64, 5, Duration.ZERO, (c, items) -> {
             if (items.contains(-1)) {
                 throw new NoClassDefFoundError("simulated: a class the writer needed failed to load");
             }
@@ -133,13 +133,9 @@ class GroupCommitWindowTest {
 
     @Test
     void longestWriteMeasuresTheWriteInProgressAndIsZeroWhenNoneIs() throws Exception {
-        PGSimpleDataSource database = new PGSimpleDataSource();
-        database.setUrl(LocalServices.jdbcUrl(DATABASE));
-        database.setUser(LocalServices.PG_USER);
-        database.setPassword("postgres");
         CountDownLatch release = new CountDownLatch(1);
         // A writer that hangs inside its write, as a thread stuck for good would, until the test lets it go.
-        commits = new GroupCommit<>("stuck-test", database, 1, 64, 30, Duration.ZERO, (c, items) -> {
+        commits = new GroupCommit<>("stuck-test", dataSource(), 1, 64, 30, Duration.ZERO, (c, items) -> {
             try {
                 release.await();
             } catch (InterruptedException e) {
