@@ -4,11 +4,14 @@ import io.notiflow.core.status.Notification;
 import io.notiflow.core.status.NotificationStatus;
 import io.notiflow.inapp.service.InboxService;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -24,6 +27,18 @@ class StatusMarksTest {
 
     @Inject
     InboxService inbox;
+
+    @Test
+    void livenessWatchesTheStatusMarksWriter() {
+        String body = RestAssured.get("/q/health/live").then().statusCode(200).extract().asString();
+        JsonPath health = JsonPath.from(body);
+        assertThat(health.getString("status")).isEqualTo("UP");
+        Map<String, Object> data = health.getMap("checks.find { it.name == 'database-writers' }.data");
+        assertThat(data).as("database-writers data in %s", body).isNotNull();
+        assertThat((String) data.get("writers")).contains("inapp-status-marks");
+        assertThat(((Number) data.get("longestWriteMs")).longValue())
+                .isLessThan(((Number) data.get("stuckAfterMs")).longValue());
+    }
 
     @Test
     void aRowPushedAndAckedInOneBatchGoesStraightToDeliveredInOneTransaction() {

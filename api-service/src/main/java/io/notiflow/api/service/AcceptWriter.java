@@ -3,6 +3,7 @@ package io.notiflow.api.service;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.notiflow.core.db.GroupCommit;
+import io.notiflow.core.health.TimedWriters;
 import io.notiflow.core.status.Notification;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -35,7 +36,7 @@ import java.util.Set;
  * (or concurrent, or same-group) request holds stores nothing and is told so.
  */
 @ApplicationScoped
-public class AcceptWriter {
+public class AcceptWriter implements TimedWriters {
 
     /** Requests per group; a group's rows go in statements of at most {@link #ROWS_PER_STATEMENT}. */
     private static final int MAX_GROUP = 200;
@@ -77,6 +78,11 @@ public class AcceptWriter {
 
     void stop(@Observes ShutdownEvent event) {
         groups.stop();
+    }
+
+    @Override
+    public Map<String, Duration> writesInProgress() {
+        return Map.of(groups.name(), groups.longestWrite());
     }
 
     /**

@@ -9,10 +9,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -60,8 +58,8 @@ public final class GroupCommit<T, R> {
     private final long windowNanos;
     private final BlockingQueue<Pending<T, R>> queue = new LinkedBlockingQueue<>();
     private final List<Thread> running = new ArrayList<>();
-    /** When each writer thread began the group it is writing now ({@link System#nanoTime}); see {@link #longestWrite}. */
-    private final Map<Thread, Long> writing = new ConcurrentHashMap<>();
+    /** When each writer thread began the group it is writing now; see {@link #longestWrite}. */
+    private final WriteTimer writing = new WriteTimer();
     private volatile State state = State.NEW;
 
     /**
@@ -137,18 +135,14 @@ public final class GroupCommit<T, R> {
         }
     }
 
-    /**
-     * How long the longest of the writer threads' current groups has been writing; zero when none is. A write
-     * that fails on the database fails within the pool's acquisition timeout or the statement's own, so a write
-     * running for minutes is a writer thread stuck for good, which a liveness check can report.
-     */
+    /** The name its threads and log lines carry. */
+    public String name() {
+        return name;
+    }
+
+    /** How long the longest of the writer threads' current groups has been writing; zero when none is. */
     public Duration longestWrite() {
-        long now = System.nanoTime();
-        long longest = 0;
-        for (long started : writing.values()) {
-            longest = Math.max(longest, now - started);
-        }
-        return Duration.ofNanos(longest);
+        return writing.longest();
     }
 
     /** Stops the writer threads; what is queued is still written, and later writes run on their callers' threads. */
@@ -177,11 +171,11 @@ public final class GroupCommit<T, R> {
             } catch (InterruptedException e) {
                 // stop() while gathering: the writes taken so far are still written, then the loop ends
             }
-            writing.put(Thread.currentThread(), System.nanoTime());
+            writing.begin();
             try {
                 write(group);
             } finally {
-                writing.remove(Thread.currentThread());
+                writing.end();
                 group.clear();
             }
             lastCommit = System.nanoTime();

@@ -1,6 +1,7 @@
 package io.notiflow.core.status;
 
 import io.notiflow.core.db.GroupCommit;
+import io.notiflow.core.health.TimedWriters;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -34,7 +35,7 @@ import java.util.UUID;
  * commit per group, instead of a commit each. Every caller still returns only once its own write is durable.
  */
 @ApplicationScoped
-public class StatusRecorder {
+public class StatusRecorder implements TimedWriters {
 
     private static final Logger LOG = Logger.getLogger(StatusRecorder.class);
 
@@ -79,11 +80,10 @@ public class StatusRecorder {
                 this::writeAll);
     }
 
-    /** The longer of the claims' and the verdicts' write in progress ({@link GroupCommit#longestWrite}). */
-    public Duration longestWrite() {
-        Duration claiming = claims.longestWrite();
-        Duration recording = verdicts.longestWrite();
-        return claiming.compareTo(recording) >= 0 ? claiming : recording;
+    /** The claims' and the verdicts' write in progress ({@link GroupCommit#longestWrite}). */
+    @Override
+    public Map<String, Duration> writesInProgress() {
+        return Map.of(claims.name(), claims.longestWrite(), verdicts.name(), verdicts.longestWrite());
     }
 
     void stop(@Observes ShutdownEvent event) {

@@ -54,8 +54,8 @@ public final class WorkerEndpointChecks {
     }
 
     /**
-     * {@code /q/health/live} answers 200, UP, with the status-writers check reporting how long the longest status
-     * write in progress has run (a number, below the limit it reports).
+     * {@code /q/health/live} answers 200, UP, with the database-writers check reporting how long the longest write in
+     * progress has run (a number, below the limit it reports).
      */
     public static void assertAlive() {
         HttpResponse<String> response = get("/q/health/live");
@@ -64,11 +64,11 @@ public final class WorkerEndpointChecks {
         assertThat(health.path("status").asText()).isEqualTo("UP");
         JsonNode writers = null;
         for (JsonNode check : health.path("checks")) {
-            if ("status-writers".equals(check.path("name").asText())) {
+            if ("database-writers".equals(check.path("name").asText())) {
                 writers = check;
             }
         }
-        assertThat(writers).as("a status-writers check in %s", response.body()).isNotNull();
+        assertThat(writers).as("a database-writers check in %s", response.body()).isNotNull();
         assertThat(writers.path("status").asText()).isEqualTo("UP");
         JsonNode data = writers.path("data");
         assertThat(data.path("longestWriteMs").isNumber()).as("longestWriteMs in %s", data).isTrue();

@@ -1,6 +1,7 @@
 package io.notiflow.inapp.service;
 
 import io.notiflow.core.db.Gathering;
+import io.notiflow.core.db.WriteTimer;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -29,6 +30,7 @@ final class Batcher<T> {
     private final long windowNanos;
     private final Consumer<List<T>> write;
     private final BlockingQueue<T> pending;
+    private final WriteTimer writing = new WriteTimer();
     private volatile boolean running;
     private Thread writer;
 
@@ -68,6 +70,15 @@ final class Batcher<T> {
         }
     }
 
+    String name() {
+        return name;
+    }
+
+    /** How long the writer has been inside the write of its batch in hand; zero when it is not writing. */
+    Duration longestWrite() {
+        return writing.longest();
+    }
+
     /** Queues an item; false when the queue is full. */
     boolean offer(T item) {
         return pending.offer(item);
@@ -85,7 +96,12 @@ final class Batcher<T> {
                     batch.add(first);
                     Gathering.fill(pending, batch, batchSize, System.nanoTime() + windowNanos, () -> running);
                 }
-                write.accept(batch);
+                writing.begin();
+                try {
+                    write.accept(batch);
+                } finally {
+                    writing.end();
+                }
                 batch.clear();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

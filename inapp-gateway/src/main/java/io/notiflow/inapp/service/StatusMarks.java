@@ -1,5 +1,6 @@
 package io.notiflow.inapp.service;
 
+import io.notiflow.core.health.TimedWriters;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,6 +10,7 @@ import org.jboss.logging.Logger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -23,7 +25,7 @@ import java.util.UUID;
  * {@link #CAPACITY}) and writes them when it is back.
  */
 @ApplicationScoped
-public class StatusMarks {
+public class StatusMarks implements TimedWriters {
 
     static final int CAPACITY = 100_000;
     /** How long a batch gathers marks after its first: how much later than the event SQL may show it. */
@@ -64,6 +66,11 @@ public class StatusMarks {
 
     void stop(@Observes ShutdownEvent event) {
         marks.stop();
+    }
+
+    @Override
+    public Map<String, Duration> writesInProgress() {
+        return Map.of(marks.name(), marks.longestWrite());
     }
 
     /** Queues the mark of a row pushed to at least one socket. */

@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -59,6 +61,32 @@ class BatcherTest {
         // Two full batches go at once; the seventh item waits for its window (or stop()).
         await().atMost(Duration.ofSeconds(5)).until(() -> written.size() == 2);
         assertThat(written).containsExactly(List.of(1, 2, 3), List.of(4, 5, 6));
+    }
+
+    @Test
+    void longestWriteMeasuresTheWriteInProgressAndIsZeroWhenNoneIs() throws Exception {
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        batcher = new Batcher<>("test-batcher", 1000, 100, Duration.ZERO, batch -> {
+            inside.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            written.add(List.copyOf(batch));
+        });
+        batcher.start();
+        assertThat(batcher.longestWrite()).isZero();
+
+        batcher.offer(1);
+        assertThat(inside.await(5, TimeUnit.SECONDS)).isTrue();
+        Thread.sleep(300);
+        assertThat(batcher.longestWrite()).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+
+        release.countDown();
+        await().atMost(Duration.ofSeconds(5)).until(() -> written.size() == 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> batcher.longestWrite().isZero());
     }
 
     @Test
