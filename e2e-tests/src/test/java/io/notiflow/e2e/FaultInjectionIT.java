@@ -314,8 +314,10 @@ class FaultInjectionIT {
      * for over a second is checked before it is handed out ({@code quarkus.datasource.jdbc.foreground-validation-
      * interval}), so once the database is back no request meets a dead one. Without the check, each dead connection
      * failed one request (or one heartbeat) before the pool dropped it: a service with twenty idle connections kept
-     * failing now and then for a minute after the database was back. (The readiness probe's own connection check
-     * is not covered: it still reports DOWN once per dead idle connection it picks.)
+     * failing now and then for a minute after the database was back. The readiness probe is asked first, before any
+     * request has flushed a dead connection: it must not report DOWN either (Quarkus' own datasource check picked an
+     * idle connection without that check, and reported DOWN once per dead one; {@code DatabaseHealthCheck} asks the
+     * pool the way a request does).
      */
     @Test
     @Order(4)
@@ -339,12 +341,28 @@ class FaultInjectionIT {
         databaseLink.restore();
         sleep(Duration.ofMillis(2500)); // longer than the validation interval: every pooled connection is "idle"
 
+        Map<String, Integer> probes = new TreeMap<>();
+        for (int i = 0; i < 10; i++) {
+            for (ServiceProcess service : List.of(api, worker)) {
+                probes.merge(service.name() + " " + readiness(http, service), 1, Integer::sum);
+            }
+        }
+        System.out.printf("[e2e] faults stale connections: 10 readiness probes of each service: %s%n", probes);
+        assertThat(probes).as("readiness answers (service status: count) once the database is back")
+                .containsOnlyKeys(api.name() + " 200", worker.name() + " 200");
+
         Map<Integer, Integer> answers = new TreeMap<>();
         for (int i = 0; i < 40; i++) {
             answers.merge(lookUpUnknownNotification(http), 1, Integer::sum);
         }
         System.out.printf("[e2e] faults stale connections: 40 lookups after the database came back: %s%n", answers);
         assertThat(answers).as("answers (status: count) to lookups of an unknown id").containsOnlyKeys(404);
+    }
+
+    private static int readiness(HttpClient http, ServiceProcess service) throws Exception {
+        HttpRequest get = HttpRequest.newBuilder(URI.create(service.baseUrl() + "/q/health/ready"))
+                .timeout(Duration.ofSeconds(10)).GET().build();
+        return http.send(get, HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     /** GET /api/notifications/{random id}: a database lookup that answers 404 when the database is fine. */

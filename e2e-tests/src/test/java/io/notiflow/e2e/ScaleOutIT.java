@@ -263,7 +263,7 @@ class ScaleOutIT {
     }
 
     /**
-     * api-service 1 loses PostgreSQL: readiness DOWN (the datasource check), and a POST answers 503 with a JSON
+     * api-service 1 loses PostgreSQL: readiness DOWN (the database check), and a POST answers 503 with a JSON
      * body and accepts nothing, while api-service 2 keeps accepting. When the link returns, api-service 1 is
      * ready and accepts again without a restart.
      */

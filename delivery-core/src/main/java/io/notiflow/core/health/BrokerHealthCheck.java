@@ -7,7 +7,7 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready only while the AMQP connection is open (the datasource check covers PostgreSQL). */
+/** Ready only while the AMQP connection is open ({@link DatabaseHealthCheck} covers PostgreSQL). */
 @Readiness
 @ApplicationScoped
 public class BrokerHealthCheck implements HealthCheck {

@@ -44,7 +44,7 @@ public final class WorkerEndpointChecks {
                 worker = check;
             }
         }
-        assertThat(names).contains("rabbitmq", "delivery-worker", "Database connections health check");
+        assertThat(names).contains("rabbitmq", "delivery-worker", "database");
         JsonNode data = worker.path("data");
         assertThat(data.path("channel").isTextual()).isTrue();
         assertThat(data.path("channel").asText()).isEqualTo(channel);
