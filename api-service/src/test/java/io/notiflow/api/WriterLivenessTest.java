@@ -19,29 +19,34 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static io.notiflow.api.ApiTestSupport.api;
+import static io.notiflow.api.ApiTestSupport.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The accept writer held inside one write (its INSERT waits on a table lock the test holds on the real database):
- * liveness goes DOWN naming the accept writer once the write has run {@code writers.stuck-after} (1 s here), and
- * UP again once the lock goes and the accept commits.
+ * A database writer of api-service held inside one write by a table lock the test holds on the real database (the
+ * accept writer's INSERT, the outbox relay's pass): liveness goes DOWN naming that writer once the write has run
+ * {@code writers.stuck-after} (1 s here), and UP again once the lock goes.
  */
 @QuarkusTest
 @TestProfile(WriterLivenessTest.StuckAfterOneSecond.class)
 class WriterLivenessTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String EMAIL =
+            "{\"type\":\"email\",\"to\":\"held@example.com\",\"subject\":\"Held\",\"message\":\"held\"}";
 
     @Inject
     DataSource database;
 
     @Test
     void anAcceptWriterStuckInOneWriteTurnsLivenessDownUntilItsWriteEnds() throws Exception {
-        assertThat(accept()).isEqualTo(202); // the writer exists, and is idle
+        String first = api().body(EMAIL).post("/api/notify").then().statusCode(202).extract().path("messageId");
+        // The relay has stamped it: only the accept writer meets the lock below.
+        await().atMost(Duration.ofSeconds(15)).until(() -> row(first).orElseThrow().publishedAt != null);
         JsonNode idle = writersCheck(200);
         assertThat(idle.path("status").asText()).isEqualTo("UP");
-        assertThat(idle.path("data").path("writers").asText()).contains("accept-writer");
+        assertThat(idle.path("data").path("writers").asText()).contains("accept-writer", "outbox-relay");
 
         CompletableFuture<Integer> held;
         try (Connection lock = database.getConnection()) {
@@ -68,9 +73,24 @@ class WriterLivenessTest {
         assertThat(after.path("data").path("longestWriteMs").asLong()).isLessThan(1000);
     }
 
+    @Test
+    void anOutboxRelayStuckInOnePassTurnsLivenessDownUntilThePassEnds() throws Exception {
+        try (Connection lock = database.getConnection()) {
+            lock.setAutoCommit(false);
+            try (Statement s = lock.createStatement()) {
+                s.execute("lock table notifications in access exclusive mode"); // the relay's next sweep waits
+            }
+            JsonNode stuck = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> writersCheck(null), check -> "DOWN".equals(check.path("status").asText()));
+            assertThat(stuck.path("data").path("longestWriter").asText()).isEqualTo("outbox-relay");
+            assertThat(stuck.path("data").path("longestWriteMs").asLong()).isGreaterThanOrEqualTo(1000);
+            lock.rollback();
+        }
+        await().atMost(Duration.ofSeconds(15)).until(() -> "UP".equals(writersCheck(200).path("status").asText()));
+    }
+
     private static int accept() {
-        return api().body("{\"type\":\"email\",\"to\":\"held@example.com\",\"subject\":\"Held\",\"message\":\"held\"}")
-                .post("/api/notify").statusCode();
+        return api().body(EMAIL).post("/api/notify").statusCode();
     }
 
     /** The database-writers check of /q/health/live, whose answer must be {@code status} when that is not null. */

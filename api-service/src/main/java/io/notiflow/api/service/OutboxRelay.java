@@ -2,6 +2,8 @@ package io.notiflow.api.service;
 
 import io.notiflow.core.db.GroupCommit;
 import io.notiflow.core.db.IndexPlans;
+import io.notiflow.core.db.WriteTimer;
+import io.notiflow.core.health.TimedWriters;
 import io.notiflow.core.job.Channel;
 import io.notiflow.core.job.DeliveryJob;
 import io.notiflow.core.job.JobCodec;
@@ -20,10 +22,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +43,7 @@ import java.util.concurrent.TimeUnit;
  * drops the copy.
  */
 @ApplicationScoped
-public class OutboxRelay {
+public class OutboxRelay implements TimedWriters {
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
     private static final int BATCH = 200;
@@ -53,6 +57,7 @@ public class OutboxRelay {
     private final JobPublisher jobs;
     private final ConfirmingPublisher publisher;
     private final Semaphore wakeups = new Semaphore(0);
+    private final WriteTimer passes = new WriteTimer();
 
     private volatile boolean running;
     private volatile boolean topologyDeclared;
@@ -82,6 +87,12 @@ public class OutboxRelay {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** A pass in progress (one batch: lock, publish, confirm, stamp), as the writers' liveness check sees it. */
+    @Override
+    public Map<String, Duration> writesInProgress() {
+        return Map.of("outbox-relay", passes.longest());
     }
 
     /** Asks the relay to run now rather than at its next sweep. */
@@ -123,6 +134,15 @@ public class OutboxRelay {
 
     /** Publishes one batch in one transaction; returns how many rows it took (all published, or it throws). */
     int relayBatch() {
+        passes.begin();
+        try {
+            return relayOneBatch();
+        } finally {
+            passes.end();
+        }
+    }
+
+    private int relayOneBatch() {
         ensureTopology();
         Batch batch;
         try (Connection c = database.getConnection()) {
