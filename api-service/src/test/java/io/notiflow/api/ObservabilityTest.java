@@ -46,6 +46,21 @@ class ObservabilityTest {
     }
 
     @Test
+    void timesTheDatabaseWritersAndCountsWhatEachWriteCarried() {
+        accept("""
+                {"type":"email","to":"writers@example.com","subject":"Hi","message":"Hello"}""");
+
+        // The accept's group commit is over before the 202; the outbox pass that publishes the row follows it.
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                assertThat(scrape())
+                        .containsPattern("notiflow_db_writes_seconds_count\\{writer=\"accept-writer\"} [1-9]")
+                        .containsPattern("notiflow_db_writes_seconds_sum\\{writer=\"accept-writer\"} [0-9.E-]+")
+                        .containsPattern("notiflow_db_write_items_sum\\{writer=\"accept-writer\"} [1-9]")
+                        .containsPattern("notiflow_db_writes_seconds_count\\{writer=\"outbox-relay\"} [1-9]")
+                        .containsPattern("notiflow_db_write_items_sum\\{writer=\"outbox-relay\"} [1-9]"));
+    }
+
+    @Test
     void oneTraceRunsFromTheHttpRequestIntoTheJobHeaders() throws Exception {
         String id = accept("""
                 {"type":"email","to":"trace@example.com","subject":"Hi","message":"Hello"}""");

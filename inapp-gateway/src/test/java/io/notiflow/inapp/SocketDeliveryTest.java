@@ -5,6 +5,7 @@ import io.notiflow.core.status.Notification;
 import io.notiflow.core.status.NotificationStatus;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -102,6 +103,12 @@ class SocketDeliveryTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> status(row.id) == NotificationStatus.DELIVERED);
             assertThat(times(row.id)[1]).isNotNull();
             assertThat(times(row.id)[2]).isNull();
+            // Hop 1's claim and verdict, and the marks, are timed writes on /q/metrics.
+            assertThat(RestAssured.get("/q/metrics").then().statusCode(200).extract().asString())
+                    .containsPattern("notiflow_db_writes_seconds_count\\{writer=\"status-claims\"} [1-9]")
+                    .containsPattern("notiflow_db_writes_seconds_count\\{writer=\"status-verdicts\"} [1-9]")
+                    .containsPattern("notiflow_db_writes_seconds_count\\{writer=\"inapp-status-marks\"} [1-9]")
+                    .containsPattern("notiflow_db_write_items_sum\\{writer=\"inapp-status-marks\"} [1-9]");
 
             socket.send("read", row.id);
             await().atMost(Duration.ofSeconds(10)).until(() -> status(row.id) == NotificationStatus.READ);

@@ -57,7 +57,7 @@ public class OutboxRelay implements TimedWriters {
     private final JobPublisher jobs;
     private final ConfirmingPublisher publisher;
     private final Semaphore wakeups = new Semaphore(0);
-    private final WriteTimer passes = new WriteTimer();
+    private final WriteTimer passes = new WriteTimer("outbox-relay");
 
     private volatile boolean running;
     private volatile boolean topologyDeclared;
@@ -92,7 +92,7 @@ public class OutboxRelay implements TimedWriters {
     /** A pass in progress (one batch: lock, publish, confirm, stamp), as the writers' liveness check sees it. */
     @Override
     public Map<String, Duration> writesInProgress() {
-        return Map.of("outbox-relay", passes.longest());
+        return Map.of(passes.writer(), passes.longest());
     }
 
     /** Asks the relay to run now rather than at its next sweep. */
@@ -135,10 +135,12 @@ public class OutboxRelay implements TimedWriters {
     /** Publishes one batch in one transaction; returns how many rows it took (all published, or it throws). */
     int relayBatch() {
         passes.begin();
+        int taken = 0;
         try {
-            return relayOneBatch();
+            taken = relayOneBatch();
+            return taken;
         } finally {
-            passes.end();
+            passes.end(taken);
         }
     }
 

@@ -59,7 +59,7 @@ public final class GroupCommit<T, R> {
     private final BlockingQueue<Pending<T, R>> queue = new LinkedBlockingQueue<>();
     private final List<Thread> running = new ArrayList<>();
     /** When each writer thread began the group it is writing now; see {@link #longestWrite}. */
-    private final WriteTimer writing = new WriteTimer();
+    private final WriteTimer writing;
     private volatile State state = State.NEW;
 
     /**
@@ -78,6 +78,7 @@ public final class GroupCommit<T, R> {
         this.maxGroup = Math.max(1, maxGroup);
         this.waitSeconds = waitSeconds;
         this.windowNanos = window.toNanos();
+        this.writing = new WriteTimer(name);
     }
 
     private static final class Pending<T, R> {
@@ -175,7 +176,7 @@ public final class GroupCommit<T, R> {
             try {
                 write(group);
             } finally {
-                writing.end();
+                writing.end(group.size());
                 group.clear();
             }
             lastCommit = System.nanoTime();

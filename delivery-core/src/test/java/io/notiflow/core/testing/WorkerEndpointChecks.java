@@ -78,7 +78,7 @@ public final class WorkerEndpointChecks {
     /**
      * {@code /q/metrics} answers 200, counts and times sent deliveries of {@code channel} (attempt and accepted-to-sent
      * histograms), has a depth gauge for its work queue, first retry step and DLQ, and SmallRye Fault Tolerance's
-     * circuit-breaker state.
+     * circuit-breaker state, and the timer of its claims' and verdicts' writes.
      */
     public static void assertMetrics(String channel) {
         HttpResponse<String> response = get("/q/metrics");
@@ -93,7 +93,12 @@ public final class WorkerEndpointChecks {
                 .contains("notiflow_queue_depth{queue=\"" + queue + "\"}")
                 .contains("notiflow_queue_depth{queue=\"" + queue + ".retry.1\"}")
                 .contains("notiflow_queue_depth{queue=\"" + queue + ".dlq\"}")
-                .containsPattern("ft_circuitbreaker_state_current\\{[^}]*state=\"closed\"[^}]*} 1\\.0");
+                .containsPattern("ft_circuitbreaker_state_current\\{[^}]*state=\"closed\"[^}]*} 1\\.0")
+                // the delivery's claim and verdict, each a group commit
+                .containsPattern("notiflow_db_writes_seconds_count\\{writer=\"status-claims\"} [1-9]")
+                .containsPattern("notiflow_db_write_items_sum\\{writer=\"status-claims\"} [1-9]")
+                .containsPattern("notiflow_db_writes_seconds_count\\{writer=\"status-verdicts\"} [1-9]")
+                .containsPattern("notiflow_db_write_items_sum\\{writer=\"status-verdicts\"} [1-9]");
     }
 
     private static HttpResponse<String> get(String path) {

@@ -30,12 +30,13 @@ final class Batcher<T> {
     private final long windowNanos;
     private final Consumer<List<T>> write;
     private final BlockingQueue<T> pending;
-    private final WriteTimer writing = new WriteTimer();
+    private final WriteTimer writing;
     private volatile boolean running;
     private Thread writer;
 
     Batcher(String name, int capacity, int batchSize, Duration window, Consumer<List<T>> write) {
         this.name = name;
+        this.writing = new WriteTimer(name);
         this.batchSize = batchSize;
         this.windowNanos = window.toNanos();
         this.write = write;
@@ -100,7 +101,7 @@ final class Batcher<T> {
                 try {
                     write.accept(batch);
                 } finally {
-                    writing.end();
+                    writing.end(batch.size());
                 }
                 batch.clear();
             } catch (InterruptedException e) {
