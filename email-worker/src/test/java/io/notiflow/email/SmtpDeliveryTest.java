@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -129,20 +130,29 @@ class SmtpDeliveryTest {
 
         Notification failed = awaitStatus(queued.id, NotificationStatus.FAILED);
 
-        assertThat(failed.retries).isZero();
-        assertThat(failed.lastError).startsWith("smtp-550");
-        assertThat(notifications.attempts(queued.id)).singleElement().satisfies(a -> {
-            assertThat(a.attemptNumber).isEqualTo(1);
+        // The 550 ends the job at once: it is the last attempt and no retry follows it. On a loaded machine the
+        // first try can fail transiently before it reaches the server (CI saw one such run); that try is retried
+        // as it should be, and the failure message names it.
+        List<DeliveryAttempt> attempts = notifications.attempts(queued.id);
+        List<String> described = describe(attempts);
+        assertThat(attempts).as("attempts: %s", described).last().satisfies(a -> {
             assertThat(a.outcome).isEqualTo(AttemptOutcome.PERMANENT);
             assertThat(a.errorClass).isEqualTo("smtp-550");
             assertThat(a.errorMessage).contains("mailbox unavailable");
         });
+        assertThat(attempts.subList(0, attempts.size() - 1)).as("attempts: %s", described)
+                .allSatisfy(a -> assertThat(a.outcome).isEqualTo(AttemptOutcome.TRANSIENT))
+                .hasSizeLessThanOrEqualTo(1);
+        assertThat(attempts).extracting(a -> a.attemptNumber).as("attempts: %s", described)
+                .isEqualTo(IntStream.rangeClosed(1, attempts.size()).boxed().toList());
+        assertThat(failed.retries).as("attempts: %s", described).isEqualTo(attempts.size() - 1);
+        assertThat(failed.lastError).startsWith("smtp-550");
 
         BrokerProbe.Taken parked = awaitDeadLetter(queued.id);
         assertThat(parked.headers())
                 .containsEntry(JobHeaders.ERROR_CLASS, "smtp-550")
                 .containsEntry(JobHeaders.FAILURE_KIND, "permanent")
-                .containsEntry(JobHeaders.ATTEMPTS, "1")
+                .containsEntry(JobHeaders.ATTEMPTS, String.valueOf(attempts.size()))
                 .containsKey(JobHeaders.LAST_ATTEMPT_AT);
     }
 
