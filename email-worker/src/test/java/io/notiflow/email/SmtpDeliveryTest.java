@@ -25,6 +25,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.IntStream;
 
@@ -218,7 +219,30 @@ class SmtpDeliveryTest {
         Notification after = notifications.row(row.id);
         assertThat(after.status).isEqualTo(NotificationStatus.SENT);
         assertThat(after.providerMessageId).isEqualTo("<first@notiflow>");
-        assertThat(after.claimedAt).isNull();
+        assertThat(notifications.claimed(row.id)).isFalse();
+    }
+
+    @Test
+    void aClaimKeepsOtherCopiesOutUntilItsLeaseEndsAndASettledRowCannotBeClaimed() throws InterruptedException {
+        Notification row = notifications.storedOnly(TestNotifications.uniqueAddress());
+
+        assertThat(status.claim(row.id, Duration.ofSeconds(45)))
+                .isEqualTo(new StatusRecorder.Claim(Optional.of(NotificationStatus.QUEUED), true));
+        assertThat(notifications.claimed(row.id)).isTrue();
+        // Another copy of the job, within the lease: told the row is queued but taken.
+        assertThat(status.claim(row.id, Duration.ofSeconds(45)))
+                .isEqualTo(new StatusRecorder.Claim(Optional.of(NotificationStatus.QUEUED), false));
+        // Once the lease is over (its worker died), the next copy takes the claim over.
+        Thread.sleep(20);
+        assertThat(status.claim(row.id, Duration.ofMillis(10)).claimed()).isTrue();
+
+        assertThat(status.sent(new Attempt(row.id, 1, AttemptOutcome.SENT, null, null, 5), "<id@notiflow>")).isTrue();
+        assertThat(notifications.claimed(row.id)).isFalse();
+        assertThat(status.claim(row.id, Duration.ofSeconds(45)))
+                .isEqualTo(new StatusRecorder.Claim(Optional.of(NotificationStatus.SENT), false));
+        assertThat(notifications.claimed(row.id)).isFalse();
+        assertThat(status.claim(UUID.randomUUID(), Duration.ofSeconds(45)))
+                .isEqualTo(new StatusRecorder.Claim(Optional.empty(), false));
     }
 
     private Notification awaitStatus(UUID id, NotificationStatus status) {

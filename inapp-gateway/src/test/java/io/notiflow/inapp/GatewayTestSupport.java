@@ -100,6 +100,13 @@ public final class GatewayTestSupport {
                 .setParameter("id", id).getSingleResult()).longValue());
     }
 
+    /** The row's version (PostgreSQL's xmin): it changes whenever anything writes the row. */
+    static String version(UUID id) {
+        return QuarkusTransaction.requiringNew().call(() -> String.valueOf(CDI.current().select(EntityManager.class)
+                .get().createNativeQuery("select xmin::text from notifications where id = :id")
+                .setParameter("id", id).getSingleResult()));
+    }
+
     private static NotificationRepository repository() {
         return CDI.current().select(NotificationRepository.class).get();
     }

@@ -22,6 +22,7 @@ import static io.notiflow.inapp.GatewayTestSupport.store;
 import static io.notiflow.inapp.GatewayTestSupport.times;
 import static io.notiflow.inapp.GatewayTestSupport.token;
 import static io.notiflow.inapp.GatewayTestSupport.user;
+import static io.notiflow.inapp.GatewayTestSupport.version;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -124,13 +125,16 @@ class SocketDeliveryTest {
         Notification oldest = store(erin, "1", "first", now.minusMinutes(3));
         Notification middle = store(erin, "2", "second", now.minusMinutes(2));
         Notification newest = store(erin, "3", "third", now.minusMinutes(1));
+        String stored = version(newest.id);
         for (Notification row : List.of(oldest, middle, newest)) {
             publish(row);
         }
-        // Handed to the gateways while nobody was connected: the rows wait in the inbox, still queued.
+        // Handed to the gateways while nobody was connected: the rows wait in the inbox, still queued. Hop 1
+        // (claim, hand-on, attempt row) wrote nothing to the notifications row itself.
         await().atMost(Duration.ofSeconds(10)).until(() -> List.of(oldest, middle, newest).stream()
                 .allMatch(r -> attempts(r.id) == 1));
         assertThat(status(newest.id)).isEqualTo(NotificationStatus.QUEUED);
+        assertThat(version(newest.id)).isEqualTo(stored);
 
         try (TestSocket socket = TestSocket.connect(ws(), token(erin))) {
             assertThat(List.of(socket.next(), socket.next(), socket.next()))

@@ -85,10 +85,6 @@ public class Notification {
     @Column(name = "sent_at")
     public OffsetDateTime sentAt;
 
-    /** Set while a worker is delivering it (a lease); see StatusRecorder#claim. */
-    @Column(name = "claimed_at")
-    public OffsetDateTime claimedAt;
-
     /** In-app: when a client acknowledged it. */
     @Column(name = "delivered_at")
     public OffsetDateTime deliveredAt;

@@ -29,6 +29,11 @@ import java.util.UUID;
  * Writes a worker's verdict on one attempt: the attempt row and the notification's new status, in one
  * statement, so SQL never shows an attempt without its status or the other way round.
  * <p>
+ * A delivery's claim is a row of {@code delivery_claims} (V9), not a column of {@code notifications}: taking and
+ * releasing it are an insert and a delete of a few bytes, where an update of {@code notifications} copies the
+ * whole row, message included, and (its pages being full) adds an entry to each of its indexes. A verdict that
+ * leaves the status as it is (the in-app hand-on) then writes nothing to {@code notifications} at all.
+ * <p>
  * These are the statements every delivery runs (a claim, then one verdict), so they go over plain JDBC (no ORM
  * session, no JTA transaction) and with group commit ({@link GroupCommit}): the claims, and the verdicts, that the
  * worker's concurrent deliveries make at the same moment are written together, one statement or one batch and one
@@ -42,15 +47,19 @@ public class StatusRecorder implements TimedWriters {
     private static final int MAX_ERROR_LENGTH = 2000;
     private static final String SETTLEABLE = "('queued', 'retrying', 'failed')";
     /**
-     * A verdict applies only while a delivery holds the row's claim, and every verdict releases it. So writing the
-     * same verdict again (its first write committed but the reply was lost in a database cut, and
+     * A verdict applies only while a delivery holds the row's claim, and every verdict releases it: the statement
+     * deletes the claim first, and its status update and attempt row apply only if that delete found one. So
+     * writing the same verdict again (its first write committed but the reply was lost in a database cut, and
      * {@code DeliveryProcessor} tried again) changes nothing: no second attempt row, no second status change.
      */
-    private static final String HELD = "claimed_at is not null";
-    /** The attempt row, inserted by the same statement that moves the notification. */
-    private static final String WITH_ATTEMPT = "with attempt as (insert into delivery_attempts (notification_id,"
-            + " attempt_number, outcome, error_class, error_message, duration_ms, attempted_at)"
-            + " select ?, ?, ?, ?, ?, ?, now() from notifications where id = ? and " + HELD + ") ";
+    private static final String RELEASE = "with released as (delete from delivery_claims where notification_id = ?"
+            + " returning notification_id), moved as (";
+    /** The status update's condition: the row whose claim this statement released. */
+    private static final String HELD = " where id = ? and exists (select 1 from released)";
+    /** The attempt row, inserted by the same statement; the batch's update count is this insert's. */
+    private static final String ATTEMPT = ") insert into delivery_attempts (notification_id, attempt_number, outcome,"
+            + " error_class, error_message, duration_ms, attempted_at)"
+            + " select notification_id, ?, ?, ?, ?, ?, now() from released";
 
     /**
      * PostgreSQL's order of uuids (bytes compared unsigned; {@link UUID#compareTo} compares signed). The grouped
@@ -94,8 +103,14 @@ public class StatusRecorder implements TimedWriters {
     private record ClaimRequest(UUID notificationId, long leaseMillis) {
     }
 
-    /** One verdict: its attempt, the status update ({@code values} are its parameters before the id). */
-    private record Verdict(Attempt attempt, String update, Object[] values) {
+    /**
+     * One verdict: its attempt and the status update, {@code update} up to its condition (which {@link #HELD}
+     * completes, {@code values} its parameters before the id), and {@code condition}, more of it after the id.
+     */
+    private record Verdict(Attempt attempt, String update, String condition, Object[] values) {
+        String statement() {
+            return RELEASE + update + HELD + condition + ATTEMPT;
+        }
     }
 
     /** An attempt to be recorded; {@code errorClass}/{@code errorMessage} are null for a success. */
@@ -126,19 +141,23 @@ public class StatusRecorder implements TimedWriters {
 
     /**
      * A group's claims: one batch of single-row claims (ids in order, so two workers lock rows in the same order),
-     * then one read of the rows' statuses. Each statement finds its rows by primary key only: a claim written as
-     * {@code id = ANY(...)} next to the status condition let the planner, with statistics older than a burst, walk
-     * the status index instead and filter thousands of rows per claim; the status condition is written as
-     * {@code (status || '')}, which no index matches, so that cannot happen to the single-row form either. Two
-     * copies of one job in the same group: the first gets the claim, the other is told the row is taken.
+     * then one read of the rows' statuses. A claim is a row of {@code delivery_claims}, inserted for an unsettled
+     * notification, or taken over when the one there is older than the lease. Each statement finds its rows by
+     * primary key only: a claim written as {@code id = ANY(...)} next to the status condition let the planner, with
+     * statistics older than a burst, walk the status index instead and filter thousands of rows per claim; the
+     * status condition is written as {@code (status || '')}, which no index matches, so that cannot happen to the
+     * single-row form either. Two copies of one job in the same group: the first gets the claim, the other is told
+     * the row is taken.
      */
     private List<Claim> claimAll(Connection c, List<ClaimRequest> group) throws SQLException {
         List<ClaimRequest> ordered = new ArrayList<>(group);
         ordered.sort(Comparator.comparing(ClaimRequest::notificationId, KEY_ORDER));
         Set<UUID> claimed = new HashSet<>();
-        try (PreparedStatement claim = c.prepareStatement("update notifications set claimed_at = now()"
+        try (PreparedStatement claim = c.prepareStatement("insert into delivery_claims (notification_id, claimed_at)"
+                + " select id, now() from notifications"
                 + " where id = ? and (status || '') in " + SETTLEABLE // || '': no index but the key's (see above)
-                + " and (claimed_at is null or claimed_at < now() - ? * interval '1 millisecond')")) {
+                + " on conflict (notification_id) do update set claimed_at = excluded.claimed_at"
+                + " where delivery_claims.claimed_at < now() - ? * interval '1 millisecond'")) {
             for (ClaimRequest r : ordered) {
                 claim.setObject(1, r.notificationId());
                 claim.setLong(2, r.leaseMillis());
@@ -174,46 +193,46 @@ public class StatusRecorder implements TimedWriters {
     /** The message went out. Each verdict below returns false, writing nothing, when it had been written already. */
     public boolean sent(Attempt attempt, String providerMessageId) {
         return write(attempt, "update notifications set status = 'sent', provider_message_id = ?, sent_at = now(),"
-                + " updated_at = now(), last_error = null, claimed_at = null where id = ?", providerMessageId);
+                + " updated_at = now(), last_error = null", "", providerMessageId);
     }
 
     /**
      * The attempt succeeded but only handed the job on to a hop that settles the status itself
      * ({@code ChannelSender#settlesStatusItself}); a row that was retrying is queued again, waiting for that hop.
+     * Any other row is left as it is: this verdict is the claim's release and the attempt row, nothing more.
      */
     public boolean handedOn(Attempt attempt) {
-        return write(attempt, "update notifications set claimed_at = null,"
-                + " status = case when status = 'retrying' then 'queued' else status end,"
-                + " last_error = case when status = 'retrying' then null else last_error end,"
-                + " updated_at = case when status = 'retrying' then now() else updated_at end where id = ?");
+        return write(attempt, "update notifications set status = 'queued', last_error = null, updated_at = now()",
+                " and (status || '') = 'retrying'");
     }
 
     /** Failed transiently and was put on the ladder; {@code retries} is the new retry count. */
     public boolean retrying(Attempt attempt, int retries) {
         return write(attempt, "update notifications set status = 'retrying', retries = ?, last_error = ?,"
-                + " updated_at = now(), claimed_at = null where id = ?", retries, describe(attempt));
+                + " updated_at = now()", "", retries, describe(attempt));
     }
 
     /** Failed for good (permanent error or retries exhausted); the job is in the dead-letter queue. */
     public boolean failed(Attempt attempt) {
-        return write(attempt, "update notifications set status = 'failed', last_error = ?, updated_at = now(),"
-                + " claimed_at = null where id = ?", describe(attempt));
+        return write(attempt, "update notifications set status = 'failed', last_error = ?, updated_at = now()", "",
+                describe(attempt));
     }
 
     /** Not attempted because the provider's circuit is open; the job waits on the ladder, no retry used. */
     public boolean deferred(Attempt attempt) {
-        return write(attempt, "update notifications set status = 'retrying', last_error = ?, updated_at = now(),"
-                + " claimed_at = null where id = ?", describe(attempt));
+        return write(attempt, "update notifications set status = 'retrying', last_error = ?, updated_at = now()", "",
+                describe(attempt));
     }
 
     /**
-     * The attempt row plus {@code update} (whose parameters are {@code values}, then the notification id), both only
-     * while the claim is held. Returns false when the claim was no longer held: this verdict was written already.
+     * The claim's release, the attempt row and {@code update ... condition} (whose parameters are {@code values},
+     * then the notification id), all only while the claim is held. Returns false when the claim was no longer held:
+     * this verdict was written already.
      */
-    private boolean write(Attempt attempt, String update, Object... values) {
+    private boolean write(Attempt attempt, String update, String condition, Object... values) {
         boolean written;
         try {
-            written = verdicts.submit(new Verdict(attempt, update, values));
+            written = verdicts.submit(new Verdict(attempt, update, condition, values));
         } catch (SQLException e) {
             throw unavailable(e);
         }
@@ -228,13 +247,13 @@ public class StatusRecorder implements TimedWriters {
     private List<Boolean> writeAll(Connection c, List<Verdict> group) throws SQLException {
         Map<String, List<Integer>> byUpdate = new HashMap<>();
         for (int i = 0; i < group.size(); i++) {
-            byUpdate.computeIfAbsent(group.get(i).update(), u -> new ArrayList<>()).add(i);
+            byUpdate.computeIfAbsent(group.get(i).statement(), u -> new ArrayList<>()).add(i);
         }
         Boolean[] written = new Boolean[group.size()];
         for (Map.Entry<String, List<Integer>> kind : byUpdate.entrySet()) {
             List<Integer> members = kind.getValue();
             members.sort(Comparator.comparing(i -> group.get(i).attempt().notificationId(), KEY_ORDER));
-            try (PreparedStatement s = c.prepareStatement(WITH_ATTEMPT + kind.getKey() + " and " + HELD)) {
+            try (PreparedStatement s = c.prepareStatement(kind.getKey())) {
                 for (int member : members) {
                     bind(s, group.get(member));
                     s.addBatch();
@@ -248,16 +267,11 @@ public class StatusRecorder implements TimedWriters {
         return Arrays.asList(written);
     }
 
+    /** In {@link Verdict#statement}'s order: the claim's key, the update's values and key, the attempt. */
     private static void bind(PreparedStatement s, Verdict verdict) throws SQLException {
         Attempt attempt = verdict.attempt();
         s.setObject(1, attempt.notificationId());
-        s.setInt(2, attempt.number());
-        s.setString(3, attempt.outcome().key());
-        s.setString(4, attempt.errorClass());
-        s.setString(5, truncate(attempt.errorMessage()));
-        s.setLong(6, attempt.durationMs());
-        s.setObject(7, attempt.notificationId());
-        int i = 8;
+        int i = 2;
         for (Object value : verdict.values()) {
             if (value == null) {
                 s.setNull(i++, Types.VARCHAR);
@@ -265,7 +279,12 @@ public class StatusRecorder implements TimedWriters {
                 s.setObject(i++, value);
             }
         }
-        s.setObject(i, attempt.notificationId());
+        s.setObject(i++, attempt.notificationId());
+        s.setInt(i++, attempt.number());
+        s.setString(i++, attempt.outcome().key());
+        s.setString(i++, attempt.errorClass());
+        s.setString(i++, truncate(attempt.errorMessage()));
+        s.setLong(i, attempt.durationMs());
     }
 
     private static StatusWriteException unavailable(SQLException e) {

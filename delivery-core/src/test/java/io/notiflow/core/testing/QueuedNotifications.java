@@ -73,6 +73,13 @@ public class QueuedNotifications {
         return QuarkusTransaction.requiringNew().call(() -> bean(DeliveryAttemptRepository.class).forNotification(id));
     }
 
+    /** Whether a delivery holds the claim on the row of {@code id} (a row of {@code delivery_claims}). */
+    public boolean claimed(UUID id) {
+        return QuarkusTransaction.requiringNew().call(() -> notifications().getEntityManager()
+                .createNativeQuery("select 1 from delivery_claims where notification_id = :id")
+                .setParameter("id", id).getResultList().size() == 1);
+    }
+
     /** Waits until the row of {@code id} has {@code status}, and returns it as read then. */
     public Notification awaitStatus(UUID id, NotificationStatus status, Duration atMost) {
         return await().atMost(atMost).until(() -> row(id), row -> row.status == status);
