@@ -31,7 +31,7 @@ import java.util.UUID;
  * <p>
  * A delivery's claim is a row of {@code delivery_claims} (V9), not a column of {@code notifications}: taking and
  * releasing it are an insert and a delete of a few bytes, where an update of {@code notifications} copies the
- * whole row, message included, and (its pages being full) adds an entry to each of its indexes. A verdict that
+ * whole row, message included, and, when the row's page is full, adds an entry to each of its indexes. A verdict that
  * leaves the status as it is (the in-app hand-on) then writes nothing to {@code notifications} at all.
  * <p>
  * These are the statements every delivery runs (a claim, then one verdict), so they go over plain JDBC (no ORM
