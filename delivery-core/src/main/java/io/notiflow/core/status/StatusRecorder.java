@@ -104,8 +104,8 @@ public class StatusRecorder implements TimedWriters {
     }
 
     /**
-     * One verdict: its attempt and the status update, {@code update} up to its condition (which {@link #HELD}
-     * completes, {@code values} its parameters before the id), and {@code condition}, more of it after the id.
+     * One verdict: its attempt and its status update, given as {@code update} (the UPDATE up to its WHERE, whose
+     * parameters are {@code values}) and {@code condition} (added to the WHERE after the key and {@link #HELD}).
      */
     private record Verdict(Attempt attempt, String update, String condition, Object[] values) {
         String statement() {

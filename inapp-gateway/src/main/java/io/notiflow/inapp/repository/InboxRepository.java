@@ -101,8 +101,8 @@ public class InboxRepository {
         return jdbc(c -> {
             Array keys = c.createArrayOf("uuid", ids.toArray());
             lockInKeyOrder(c, keys);
-            return updateSent(c, keys, " and not exists (select 1 from delivery_claims k where k.notification_id = n.id)"
-                    + " and exists (select 1 from delivery_attempts d"
+            return updateSent(c, keys, " and not exists (select 1 from delivery_claims k"
+                    + " where k.notification_id = n.id) and exists (select 1 from delivery_attempts d"
                     + " where d.notification_id = n.id and d.outcome = 'sent')");
         });
     }
