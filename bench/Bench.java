@@ -583,8 +583,8 @@ public class Bench {
      * The in-app clients: RFC 6455 WebSocket clients over plain NIO, every socket on one selector thread. Each opens
      * with the HTTP upgrade (the user's JWT as {@code Authorization: Bearer}), then reads the server's frames (text
      * frames, answers pings with pongs and a close with a close) and writes its frames masked, as a client must.
-     * Until the fifth session these were {@code java.net.http} WebSockets, which took about a third of a core for
-     * 1,000 frames a second on the same two cores as the platform under test.
+     * {@code java.net.http} WebSockets took about a third of a core for 1,000 frames a second on the same two cores
+     * as the platform under test.
      */
     static final class WebSocketClients implements Runnable {
         private static final int TEXT = 0x1, CLOSE = 0x8, PING = 0x9, PONG = 0xA, CONTINUATION = 0x0;
