@@ -27,9 +27,9 @@ public class NotifyValidator {
     static final int MAX_PUSH_BODY = 4_000;
     static final int MAX_INAPP_BODY = 10_000;
     static final int MAX_DATA_BYTES = 4_096; // FCM's data payload limit
-    static final int MAX_REQUEST_ID = 255;
 
-    public NotificationDraft validate(NotifyRequest request, String idempotencyKey) {
+    /** {@code requestId}: the request's idempotency key, already resolved by {@link IdempotencyKeys}, or null. */
+    public NotificationDraft validate(NotifyRequest request, String requestId) {
         Map<String, String> errors = new LinkedHashMap<>();
         if (request == null) {
             throw InvalidRequestException.of("body", "a JSON object is required");
@@ -40,7 +40,6 @@ public class NotifyValidator {
                     ? "is required (one of " + Channel.keys() + ")"
                     : "'" + request.type() + "' is not one of " + Channel.keys());
         }
-        String requestId = requestId(request.requestId(), idempotencyKey, errors);
         if (type.isEmpty()) {
             throw new InvalidRequestException(errors);
         }
@@ -185,21 +184,5 @@ public class NotifyValidator {
     private static void notForNonInapp(NotifyRequest r, String type, Map<String, String> errors) {
         notFor(r.room(), "room", type, errors);
         notFor(r.broadcast(), "broadcast", type, errors);
-    }
-
-    private static String requestId(String field, String header, Map<String, String> errors) {
-        if (field != null && header != null && !field.equals(header)) {
-            errors.put("request_id", "differs from the Idempotency-Key header; send one or make them equal");
-            return null;
-        }
-        String id = field != null ? field : header;
-        if (id == null) {
-            return null;
-        }
-        if (id.isBlank() || id.length() > MAX_REQUEST_ID || !id.chars().allMatch(c -> c > 32 && c < 127)) {
-            errors.put("request_id", "must be 1-" + MAX_REQUEST_ID + " printable ASCII characters without spaces");
-            return null;
-        }
-        return id;
     }
 }
