@@ -65,17 +65,7 @@ public class NotifyValidator {
         } else {
             FieldRules.email("to", r.to(), errors);
         }
-        if (isBlank(r.subject())) {
-            errors.put("subject", "is required for type email");
-        } else if (hasLineBreak(r.subject())) {
-            errors.put("subject", "must not contain CR or LF (header injection)");
-        } else if (r.subject().length() > MAX_SUBJECT) {
-            errors.put("subject", "is longer than " + MAX_SUBJECT + " characters");
-        }
-        body(r.message(), MAX_EMAIL_BODY, errors);
-        if (r.html() != null && r.html().length() > MAX_HTML) {
-            errors.put("html", "is longer than " + MAX_HTML + " characters");
-        }
+        content(Channel.EMAIL, r.subject(), r.title(), r.message(), r.html(), r.data(), errors);
         notFor(r.title(), "title", "email", errors);
         notFor(r.data(), "data", "email", errors);
         notForNonInapp(r, "email", errors);
@@ -89,7 +79,7 @@ public class NotifyValidator {
         } else {
             receiver = FieldRules.phone("to", r.to(), errors);
         }
-        body(r.message(), MAX_SMS, errors);
+        content(Channel.SMS, r.subject(), r.title(), r.message(), r.html(), r.data(), errors);
         notFor(r.subject(), "subject", "sms", errors);
         notFor(r.html(), "html", "sms", errors);
         notFor(r.title(), "title", "sms", errors);
@@ -104,9 +94,7 @@ public class NotifyValidator {
         } else {
             FieldRules.deviceToken("to", r.to(), errors);
         }
-        title(r.title(), errors);
-        body(r.message(), MAX_PUSH_BODY, errors);
-        data(r.data(), errors);
+        content(Channel.PUSH, r.subject(), r.title(), r.message(), r.html(), r.data(), errors);
         notFor(r.subject(), "subject", "push", errors);
         notFor(r.html(), "html", "push", errors);
         notForNonInapp(r, "push", errors);
@@ -127,12 +115,47 @@ public class NotifyValidator {
         } else {
             receiver = "broadcast";
         }
-        title(r.title(), errors);
-        body(r.message(), MAX_INAPP_BODY, errors);
-        data(r.data(), errors);
+        content(Channel.INAPP, r.subject(), r.title(), r.message(), r.html(), r.data(), errors);
         notFor(r.subject(), "subject", "inapp", errors);
         notFor(r.html(), "html", "inapp", errors);
         return receiver;
+    }
+
+    /**
+     * The rules for a notification's text alone, without its recipient: what a rendered template is checked
+     * against too ({@link TemplateService#render}), so a preview and a send judge the same text alike. Fields a
+     * type does not use are not looked at here.
+     */
+    public Map<String, String> contentProblems(Channel type, String subject, String title, String message,
+                                               String html, Map<String, String> data) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        content(type, subject, title, message, html, data, errors);
+        return errors;
+    }
+
+    private static void content(Channel type, String subject, String title, String message, String html,
+                                Map<String, String> data, Map<String, String> errors) {
+        switch (type) {
+            case EMAIL -> {
+                if (isBlank(subject)) {
+                    errors.put("subject", "is required for type email");
+                } else if (hasLineBreak(subject)) {
+                    errors.put("subject", "must not contain CR or LF (header injection)");
+                } else if (subject.length() > MAX_SUBJECT) {
+                    errors.put("subject", "is longer than " + MAX_SUBJECT + " characters");
+                }
+                body(message, MAX_EMAIL_BODY, errors);
+                if (html != null && html.length() > MAX_HTML) {
+                    errors.put("html", "is longer than " + MAX_HTML + " characters");
+                }
+            }
+            case SMS -> body(message, MAX_SMS, errors);
+            case PUSH, INAPP -> {
+                title(title, errors);
+                body(message, type == Channel.PUSH ? MAX_PUSH_BODY : MAX_INAPP_BODY, errors);
+                data(data, errors);
+            }
+        }
     }
 
     private static void body(String message, int max, Map<String, String> errors) {

@@ -264,7 +264,7 @@ public class RecipientPlanner {
         Template template = templates.resolve(code, channel, locale).orElseThrow(() ->
                 InvalidRequestException.of("template_code", "no " + channel.key() + " template '" + code + "'"
                         + (locale == null ? "" : " for locale " + locale + " nor a default one")));
-        return templates.render(template, variables);
+        return templates.render(template, variables, "template.");
     }
 
     /**
