@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.notiflow.api.service.Accepted;
+import io.notiflow.api.service.IdempotencyKeys;
 import io.notiflow.api.service.NotificationService;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -42,7 +43,8 @@ public class NotifyResource {
                     + "[{\"messageId\":..,\"status\":..,\"userId\"|\"to\":..,\"reason\":..}]}.")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = NotifyRequest.class)))
-    public Response notify(String body, @HeaderParam("Idempotency-Key") String idempotencyKey,
+    public Response notify(String body, @HeaderParam(IdempotencyKeys.HEADER) String idempotencyKey,
+                           @HeaderParam(ApiKeyFilter.HEADER) String apiKey,
                            @Context ContainerRequestContext requestContext) {
         JsonNode tree = json.read(body, JsonNode.class);
         List<String> toList = null;
@@ -51,7 +53,8 @@ public class NotifyResource {
             object.remove("to");
         }
         NotifyRequest request = json.convert(tree, NotifyRequest.class);
-        Accepted accepted = service.accept(request, toList, idempotencyKey, CorrelationFilter.current(requestContext));
+        Accepted accepted = service.accept(request, toList, idempotencyKey, apiKey,
+                CorrelationFilter.current(requestContext));
         return Response.accepted(accepted.answer()).build();
     }
 }

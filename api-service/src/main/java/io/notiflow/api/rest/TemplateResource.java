@@ -106,7 +106,7 @@ public class TemplateResource {
             schema = @Schema(implementation = DraftPreviewRequest.class)))
     public PreviewView previewDraft(String body) {
         DraftPreviewRequest request = json.read(body, DraftPreviewRequest.class);
-        return PreviewView.of(service.render(validator.validateDraft(request.template()), request.variables()));
+        return PreviewView.of(service.render(validator.validateDraft(request.template()), request.variables(), ""));
     }
 
     @POST
@@ -140,7 +140,7 @@ public class TemplateResource {
                 .orElseThrow(() -> InvalidRequestException.of("channel", "template " + code
                         + " has no " + chosen.key() + " variant for " + (locale == null ? "no locale" : locale)
                         + " and no default one"));
-        return PreviewView.of(service.render(template, request.variables()));
+        return PreviewView.of(service.render(template, request.variables(), ""));
     }
 
     private static Channel channel(String key, Map<String, String> errors) {

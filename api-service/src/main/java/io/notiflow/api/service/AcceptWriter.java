@@ -2,6 +2,9 @@ package io.notiflow.api.service;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.notiflow.api.config.IdempotencySettings;
+import io.notiflow.api.repository.AcceptedRequest;
+import io.notiflow.api.repository.AcceptedRequestRepository;
 import io.notiflow.core.db.GroupCommit;
 import io.notiflow.core.health.TimedWriters;
 import io.notiflow.core.status.Notification;
@@ -18,12 +21,15 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -32,8 +38,9 @@ import java.util.Set;
  * returns only once its own rows are durable. At a thousand requests a second this is what keeps the accept cheap:
  * a handful of statements and one WAL flush per group instead of a transaction per request.
  * <p>
- * An idempotency key is claimed with {@code INSERT ... ON CONFLICT DO NOTHING}: a request whose key an earlier
- * (or concurrent, or same-group) request holds stores nothing and is told so.
+ * An idempotency key (scoped per API key) is claimed with {@code INSERT ... ON CONFLICT DO UPDATE ... WHERE} the
+ * row there has expired: a request whose key an earlier (or concurrent, or same-group) request holds stores nothing
+ * and gets that key's first answer and request hash, read in the same transaction.
  */
 @ApplicationScoped
 public class AcceptWriter implements TimedWriters {
@@ -53,19 +60,25 @@ public class AcceptWriter implements TimedWriters {
     private static final Set<Integer> JSON_COLUMNS = Set.of(8, 12);
 
     private final ObjectMapper json;
-    private final GroupCommit<Request, Boolean> groups;
+    private final AcceptedRequestRepository acceptedRequests;
+    /** A key older than this is expired and may be claimed again. */
+    private final Duration window;
+    private final GroupCommit<Request, Optional<AcceptedRequest>> groups;
 
-    public AcceptWriter(DataSource database, ObjectMapper json,
+    public AcceptWriter(DataSource database, ObjectMapper json, AcceptedRequestRepository acceptedRequests,
+                        IdempotencySettings idempotency,
                         @ConfigProperty(name = "api.accept-writers", defaultValue = "1") int writers) {
         this.json = json;
+        this.acceptedRequests = acceptedRequests;
+        this.window = idempotency.window();
         this.groups = new GroupCommit<>("accept-writer", database, writers, MAX_GROUP, WAIT_SECONDS, WINDOW,
                 this::write);
     }
 
     /**
-     * One request's rows, and with an idempotency key the answer to keep for it ({@code requestId} null: none).
+     * One request's rows, and with an idempotency key the answer to keep for it ({@code key} null: none).
      */
-    public record Request(List<Notification> rows, String requestId, Map<String, Object> answer,
+    public record Request(List<Notification> rows, IdempotencyKey key, Map<String, Object> answer,
                           OffsetDateTime at) {
     }
 
@@ -86,11 +99,12 @@ public class AcceptWriter implements TimedWriters {
     }
 
     /**
-     * Stores the request's rows (and its key) durably; returns false, storing nothing, when its idempotency key was
-     * already taken. Throws {@link StoreFailedException} (its cause an {@link SQLException}) when the database
+     * Stores the request's rows (and its key) durably; returns the key's first answer, storing nothing, when its
+     * idempotency key was already live (the caller compares the requests). Throws {@link StoreFailedException}
+     * (its cause an {@link SQLException}) when the database
      * could not be written: the outcome of a commit whose reply was lost is unknown, as with any transaction.
      */
-    public boolean store(Request request) {
+    public Optional<AcceptedRequest> store(Request request) {
         try {
             return groups.submit(request);
         } catch (SQLException e) {
@@ -98,61 +112,118 @@ public class AcceptWriter implements TimedWriters {
         }
     }
 
-    /** One group's rows in one transaction; for each request, false when its key was already taken. */
-    private List<Boolean> write(Connection c, List<Request> group) throws SQLException {
-        Set<Request> repeated = claimKeys(c, group);
+    /** One group's rows in one transaction; for each request, its key's first answer when the key was live. */
+    private List<Optional<AcceptedRequest>> write(Connection c, List<Request> group) throws SQLException {
+        Map<Request, AcceptedRequest> repeated = claimKeys(c, group);
         List<Notification> rows = new ArrayList<>();
         for (Request r : group) {
-            if (!repeated.contains(r)) {
+            if (!repeated.containsKey(r)) {
                 rows.addAll(r.rows());
             }
         }
         for (int from = 0; from < rows.size(); from += ROWS_PER_STATEMENT) {
             insertRows(c, rows.subList(from, Math.min(rows.size(), from + ROWS_PER_STATEMENT)));
         }
-        List<Boolean> stored = new ArrayList<>(group.size());
-        group.forEach(r -> stored.add(!repeated.contains(r)));
-        return stored;
+        List<Optional<AcceptedRequest>> outcomes = new ArrayList<>(group.size());
+        group.forEach(r -> outcomes.add(Optional.ofNullable(repeated.get(r))));
+        return outcomes;
     }
 
     /**
-     * Inserts the group's idempotency keys with their answers; a key that is already there (or earlier in the
-     * group) is left alone and its request counts as repeated. A key a concurrent transaction holds waits for it.
+     * Inserts the group's idempotency keys with their answers and returns, for each request whose key was already
+     * live (held by an earlier request, a concurrent transaction's or one earlier in the group), that key's first
+     * answer. A key that exists but has expired is taken over. A key a concurrent transaction holds waits for it.
      */
-    private Set<Request> claimKeys(Connection c, List<Request> group) throws SQLException {
-        List<Request> keyed = group.stream().filter(r -> r.requestId() != null).toList();
+    private Map<Request, AcceptedRequest> claimKeys(Connection c, List<Request> group) throws SQLException {
         // Identity, not equality: two requests with equal contents are still two requests.
-        Set<Request> repeated = Collections.newSetFromMap(new IdentityHashMap<>());
-        if (keyed.isEmpty()) {
+        Map<Request, AcceptedRequest> repeated = new IdentityHashMap<>();
+        // The first request of the group with a key claims it; a later one with the same key repeats it.
+        Map<String, Request> claimants = new LinkedHashMap<>();
+        for (Request r : group) {
+            if (r.key() != null) {
+                claimants.putIfAbsent(scoped(r.key().apiKeySha256(), r.key().value()), r);
+            }
+        }
+        if (claimants.isEmpty()) {
             return repeated;
         }
-        StringBuilder sql = new StringBuilder("insert into accepted_requests (request_id, response, created_at)"
-                + " values ");
-        for (int i = 0; i < keyed.size(); i++) {
-            sql.append(i == 0 ? "" : ", ").append("(?, cast(? as jsonb), ?)");
+        StringBuilder sql = new StringBuilder("insert into accepted_requests"
+                + " (api_key_sha256, request_id, request_sha256, response, created_at) values ");
+        for (int i = 0; i < claimants.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, cast(? as jsonb), ?)");
         }
-        sql.append(" on conflict (request_id) do nothing returning request_id");
+        sql.append(" on conflict (api_key_sha256, request_id) do update set request_sha256 = excluded.request_sha256,"
+                + " response = excluded.response, created_at = excluded.created_at"
+                + " where accepted_requests.created_at <= ? returning api_key_sha256, request_id");
         Set<String> claimed = new HashSet<>();
         try (PreparedStatement insert = c.prepareStatement(sql.toString())) {
             int i = 1;
-            for (Request r : keyed) {
-                insert.setString(i++, r.requestId());
+            for (Request r : claimants.values()) {
+                insert.setString(i++, r.key().apiKeySha256());
+                insert.setString(i++, r.key().value());
+                insert.setString(i++, r.key().requestSha256());
                 insert.setString(i++, toJson(r.answer()));
                 insert.setObject(i++, r.at());
             }
+            insert.setObject(i, OffsetDateTime.now(ZoneOffset.UTC).minus(window));
             try (ResultSet inserted = insert.executeQuery()) {
                 while (inserted.next()) {
-                    claimed.add(inserted.getString(1));
+                    claimed.add(scoped(inserted.getString(1), inserted.getString(2)));
                 }
             }
         }
-        for (Request r : keyed) {
-            // The first request of the group with a key gets it; any later one with the same key is repeated.
-            if (!claimed.remove(r.requestId())) {
-                repeated.add(r);
+        Map<String, AcceptedRequest> held = held(c, claimants.keySet().stream()
+                .filter(k -> !claimed.contains(k)).map(claimants::get).toList());
+        for (Request r : group) {
+            if (r.key() == null) {
+                continue;
+            }
+            String scoped = scoped(r.key().apiKeySha256(), r.key().value());
+            Request claimant = claimants.get(scoped);
+            if (!claimed.contains(scoped)) {
+                repeated.put(r, held.get(scoped));
+            } else if (claimant != r) {
+                repeated.put(r, new AcceptedRequest(claimant.key().requestSha256(), claimant.answer()));
             }
         }
         return repeated;
+    }
+
+    /** The live rows that kept these requests' keys (locked by the insert's conflict, so still there). */
+    private Map<String, AcceptedRequest> held(Connection c, List<Request> requests) throws SQLException {
+        Map<String, AcceptedRequest> held = new HashMap<>();
+        if (requests.isEmpty()) {
+            return held;
+        }
+        StringBuilder sql = new StringBuilder("select api_key_sha256, request_id, request_sha256, response::text"
+                + " from accepted_requests where (api_key_sha256, request_id) in (");
+        for (int i = 0; i < requests.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append("(?, ?)");
+        }
+        sql.append(')');
+        try (PreparedStatement select = c.prepareStatement(sql.toString())) {
+            int i = 1;
+            for (Request r : requests) {
+                select.setString(i++, r.key().apiKeySha256());
+                select.setString(i++, r.key().value());
+            }
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    held.put(scoped(rows.getString(1), rows.getString(2)),
+                            new AcceptedRequest(rows.getString(3), acceptedRequests.answer(rows.getString(4))));
+                }
+            }
+        }
+        for (Request r : requests) {
+            if (!held.containsKey(scoped(r.key().apiKeySha256(), r.key().value()))) {
+                throw new SQLException("idempotency key conflicted but its row is gone", "40001");
+            }
+        }
+        return held;
+    }
+
+    private static String scoped(String apiKeySha256, String requestId) {
+        return apiKeySha256 + ' ' + requestId; // a key has no spaces
     }
 
     private void insertRows(Connection c, List<Notification> rows) throws SQLException {

@@ -1,6 +1,8 @@
 package io.notiflow.api.service;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.notiflow.api.config.IdempotencySettings;
+import io.notiflow.api.repository.AcceptedRequest;
 import io.notiflow.api.repository.AcceptedRequestRepository;
 import io.notiflow.api.rest.NotifyRequest;
 import io.notiflow.api.service.RecipientPlanner.Planned;
@@ -10,13 +12,14 @@ import io.notiflow.core.status.Notification;
 import io.notiflow.core.status.NotificationRepository;
 import io.notiflow.core.status.NotificationStatus;
 import io.notiflow.core.telemetry.MessageTracing;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
 
+import java.sql.SQLException;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -40,6 +43,8 @@ public class NotificationService {
     private final NotificationRepository notifications;
     private final DeliveryAttemptRepository attempts;
     private final AcceptedRequestRepository acceptedRequests;
+    private final IdempotencyKeys idempotencyKeys;
+    private final IdempotencySettings idempotency;
     private final AcceptWriter writer;
     private final RecipientPlanner planner;
     private final OutboxRelay relay;
@@ -47,12 +52,14 @@ public class NotificationService {
     private final MeterRegistry metrics;
 
     public NotificationService(NotificationRepository notifications, DeliveryAttemptRepository attempts,
-                               AcceptedRequestRepository acceptedRequests, AcceptWriter writer,
-                               RecipientPlanner planner,
+                               AcceptedRequestRepository acceptedRequests, IdempotencyKeys idempotencyKeys,
+                               IdempotencySettings idempotency, AcceptWriter writer, RecipientPlanner planner,
                                OutboxRelay relay, MessageTracing tracing, MeterRegistry metrics) {
         this.notifications = notifications;
         this.attempts = attempts;
         this.acceptedRequests = acceptedRequests;
+        this.idempotencyKeys = idempotencyKeys;
+        this.idempotency = idempotency;
         this.writer = writer;
         this.planner = planner;
         this.relay = relay;
@@ -62,26 +69,26 @@ public class NotificationService {
 
     /**
      * Accepts a POST /api/notify: every notification it makes (see {@link RecipientPlanner}) and, with an
-     * idempotency key, the answer, in one transaction. A repeated key gets the first answer and stores nothing.
+     * idempotency key, the answer, in one transaction. A repeated key (same API key, within the window) with the
+     * same request gets the first answer and stores nothing; with a different request it is a 422 naming the key.
      */
-    public Accepted accept(NotifyRequest request, List<String> toList, String idempotencyKey, String correlationId) {
-        String key = request == null || request.requestId() == null ? idempotencyKey : request.requestId();
-        boolean keysAgree = idempotencyKey == null || key.equals(idempotencyKey);
-        if (key != null && keysAgree) {
-            Optional<Accepted> first = firstAnswer(key);
+    public Accepted accept(NotifyRequest request, List<String> toList, String idempotencyHeader, String apiKey,
+                           String correlationId) {
+        IdempotencyKey key = idempotencyKeys.resolve(request, toList, idempotencyHeader, apiKey);
+        if (key != null) {
+            Optional<AcceptedRequest> first = firstAnswer(key);
             if (first.isPresent()) {
-                LOG.infof("repeated request_id %s answered with its first answer", key);
-                return first.get();
+                return repeat(key, first.get());
             }
         }
-        RecipientPlanner.Plan plan = planner.plan(request, toList, idempotencyKey);
+        RecipientPlanner.Plan plan = planner.plan(request, toList, key == null ? null : key.value());
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         List<Notification> rows = rows(plan, correlationId, now);
         Map<String, Object> answer = answer(plan, rows);
-        if (!writer.store(new AcceptWriter.Request(rows, plan.requestId(), answer, now))) {
-            // Another request with the same key got in first (perhaps at the same moment): its answer is this one's.
-            LOG.infof("repeated request_id %s answered with its first answer", plan.requestId());
-            return firstAnswer(plan.requestId()).orElseThrow();
+        Optional<AcceptedRequest> held = writer.store(new AcceptWriter.Request(rows, key, answer, now));
+        if (held.isPresent()) {
+            // Another request with the same key got in first (perhaps at the same moment).
+            return repeat(key, held.get());
         }
         Accepted accepted = new Accepted(answer, false);
         List<Planned> planned = plan.notifications();
@@ -96,9 +103,34 @@ public class NotificationService {
         return accepted;
     }
 
-    private Optional<Accepted> firstAnswer(String requestId) {
-        return QuarkusTransaction.requiringNew().call(() -> acceptedRequests.findByIdOptional(requestId))
-                .map(first -> new Accepted(first.response, true));
+    private Optional<AcceptedRequest> firstAnswer(IdempotencyKey key) {
+        OffsetDateTime notBefore = OffsetDateTime.now(ZoneOffset.UTC).minus(idempotency.window());
+        try {
+            return acceptedRequests.find(key.apiKeySha256(), key.value(), notBefore);
+        } catch (SQLException e) {
+            throw new AcceptWriter.StoreFailedException("database unavailable: " + e.getMessage(), e);
+        }
+    }
+
+    /** The first answer for a repeat of the same request; a 422 for another request under the same key. */
+    private Accepted repeat(IdempotencyKey key, AcceptedRequest first) {
+        if (first.requestSha256() != null && !first.requestSha256().equals(key.requestSha256())) {
+            LOG.infof("%s %s reused for a different request: refused", key.field(), key.value());
+            String window = describe(idempotency.window());
+            throw new UnprocessableRequestException(key.field() + " '" + key.value() + "' was already used for a"
+                    + " different request in the last " + window + "; use a new key",
+                    Map.of(key.field(), "'" + key.value() + "' was already used for a different request; a key may"
+                            + " be reused " + window + " after its first use"));
+        }
+        LOG.infof("repeated %s %s answered with its first answer", key.field(), key.value());
+        return new Accepted(first.response(), true);
+    }
+
+    private static String describe(Duration window) {
+        if (window.toMinutes() % 60 == 0 && !window.isZero()) {
+            return window.toHours() + " h";
+        }
+        return window.getSeconds() % 60 == 0 ? window.toMinutes() + " min" : window.getSeconds() + " s";
     }
 
     private List<Notification> rows(RecipientPlanner.Plan plan, String correlationId, OffsetDateTime now) {

@@ -27,9 +27,9 @@ public class NotifyValidator {
     static final int MAX_PUSH_BODY = 4_000;
     static final int MAX_INAPP_BODY = 10_000;
     static final int MAX_DATA_BYTES = 4_096; // FCM's data payload limit
-    static final int MAX_REQUEST_ID = 255;
 
-    public NotificationDraft validate(NotifyRequest request, String idempotencyKey) {
+    /** {@code requestId}: the request's idempotency key, already resolved by {@link IdempotencyKeys}, or null. */
+    public NotificationDraft validate(NotifyRequest request, String requestId) {
         Map<String, String> errors = new LinkedHashMap<>();
         if (request == null) {
             throw InvalidRequestException.of("body", "a JSON object is required");
@@ -40,7 +40,6 @@ public class NotifyValidator {
                     ? "is required (one of " + Channel.keys() + ")"
                     : "'" + request.type() + "' is not one of " + Channel.keys());
         }
-        String requestId = requestId(request.requestId(), idempotencyKey, errors);
         if (type.isEmpty()) {
             throw new InvalidRequestException(errors);
         }
@@ -66,17 +65,7 @@ public class NotifyValidator {
         } else {
             FieldRules.email("to", r.to(), errors);
         }
-        if (isBlank(r.subject())) {
-            errors.put("subject", "is required for type email");
-        } else if (hasLineBreak(r.subject())) {
-            errors.put("subject", "must not contain CR or LF (header injection)");
-        } else if (r.subject().length() > MAX_SUBJECT) {
-            errors.put("subject", "is longer than " + MAX_SUBJECT + " characters");
-        }
-        body(r.message(), MAX_EMAIL_BODY, errors);
-        if (r.html() != null && r.html().length() > MAX_HTML) {
-            errors.put("html", "is longer than " + MAX_HTML + " characters");
-        }
+        content(Channel.EMAIL, r.subject(), r.title(), r.message(), r.html(), r.data(), errors);
         notFor(r.title(), "title", "email", errors);
         notFor(r.data(), "data", "email", errors);
         notForNonInapp(r, "email", errors);
@@ -90,7 +79,7 @@ public class NotifyValidator {
         } else {
             receiver = FieldRules.phone("to", r.to(), errors);
         }
-        body(r.message(), MAX_SMS, errors);
+        content(Channel.SMS, r.subject(), r.title(), r.message(), r.html(), r.data(), errors);
         notFor(r.subject(), "subject", "sms", errors);
         notFor(r.html(), "html", "sms", errors);
         notFor(r.title(), "title", "sms", errors);
@@ -105,9 +94,7 @@ public class NotifyValidator {
         } else {
             FieldRules.deviceToken("to", r.to(), errors);
         }
-        title(r.title(), errors);
-        body(r.message(), MAX_PUSH_BODY, errors);
-        data(r.data(), errors);
+        content(Channel.PUSH, r.subject(), r.title(), r.message(), r.html(), r.data(), errors);
         notFor(r.subject(), "subject", "push", errors);
         notFor(r.html(), "html", "push", errors);
         notForNonInapp(r, "push", errors);
@@ -128,12 +115,47 @@ public class NotifyValidator {
         } else {
             receiver = "broadcast";
         }
-        title(r.title(), errors);
-        body(r.message(), MAX_INAPP_BODY, errors);
-        data(r.data(), errors);
+        content(Channel.INAPP, r.subject(), r.title(), r.message(), r.html(), r.data(), errors);
         notFor(r.subject(), "subject", "inapp", errors);
         notFor(r.html(), "html", "inapp", errors);
         return receiver;
+    }
+
+    /**
+     * The rules for a notification's text alone, without its recipient: what a rendered template is checked
+     * against too ({@link TemplateService#render}), so a preview and a send judge the same text alike. Fields a
+     * type does not use are not looked at here.
+     */
+    public Map<String, String> contentProblems(Channel type, String subject, String title, String message,
+                                               String html, Map<String, String> data) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        content(type, subject, title, message, html, data, errors);
+        return errors;
+    }
+
+    private static void content(Channel type, String subject, String title, String message, String html,
+                                Map<String, String> data, Map<String, String> errors) {
+        switch (type) {
+            case EMAIL -> {
+                if (isBlank(subject)) {
+                    errors.put("subject", "is required for type email");
+                } else if (hasLineBreak(subject)) {
+                    errors.put("subject", "must not contain CR or LF (header injection)");
+                } else if (subject.length() > MAX_SUBJECT) {
+                    errors.put("subject", "is longer than " + MAX_SUBJECT + " characters");
+                }
+                body(message, MAX_EMAIL_BODY, errors);
+                if (html != null && html.length() > MAX_HTML) {
+                    errors.put("html", "is longer than " + MAX_HTML + " characters");
+                }
+            }
+            case SMS -> body(message, MAX_SMS, errors);
+            case PUSH, INAPP -> {
+                title(title, errors);
+                body(message, type == Channel.PUSH ? MAX_PUSH_BODY : MAX_INAPP_BODY, errors);
+                data(data, errors);
+            }
+        }
     }
 
     private static void body(String message, int max, Map<String, String> errors) {
@@ -185,21 +207,5 @@ public class NotifyValidator {
     private static void notForNonInapp(NotifyRequest r, String type, Map<String, String> errors) {
         notFor(r.room(), "room", type, errors);
         notFor(r.broadcast(), "broadcast", type, errors);
-    }
-
-    private static String requestId(String field, String header, Map<String, String> errors) {
-        if (field != null && header != null && !field.equals(header)) {
-            errors.put("request_id", "differs from the Idempotency-Key header; send one or make them equal");
-            return null;
-        }
-        String id = field != null ? field : header;
-        if (id == null) {
-            return null;
-        }
-        if (id.isBlank() || id.length() > MAX_REQUEST_ID || !id.chars().allMatch(c -> c > 32 && c < 127)) {
-            errors.put("request_id", "must be 1-" + MAX_REQUEST_ID + " printable ASCII characters without spaces");
-            return null;
-        }
-        return id;
     }
 }

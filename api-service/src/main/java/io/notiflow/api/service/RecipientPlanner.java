@@ -54,7 +54,7 @@ public class RecipientPlanner {
      * What a request makes. {@code listed}: the answer lists the notifications (the request named several
      * recipients, or one user with several devices) instead of the single-notification answer.
      */
-    public record Plan(List<Planned> notifications, boolean listed, String requestId) {
+    public record Plan(List<Planned> notifications, boolean listed) {
     }
 
     /** Where one notification goes: an address (or room/broadcast), or a user's skip reason. */
@@ -62,20 +62,21 @@ public class RecipientPlanner {
                              String skipReason) {
     }
 
-    public Plan plan(NotifyRequest r, List<String> toList, String idempotencyKey) {
+    /** {@code requestId}: the request's idempotency key as {@link IdempotencyKeys} resolved it, or null. */
+    public Plan plan(NotifyRequest r, List<String> toList, String requestId) {
         if (r == null) {
             throw InvalidRequestException.of("body", "a JSON object is required");
         }
         if (isPlain(r, toList)) {
             // Reads nothing, so no transaction (an empty one's begin and commit were 4 % of api-service's JFR samples).
-            NotificationDraft draft = validator.validate(r, idempotencyKey);
-            return new Plan(List.of(new Planned(draft, null, null, null)), false, draft.requestId());
+            NotificationDraft draft = validator.validate(r, requestId);
+            return new Plan(List.of(new Planned(draft, null, null, null)), false);
         }
         // Users and templates are read in one transaction, so a plan sees one state of them.
-        return QuarkusTransaction.joiningExisting().call(() -> planRecipients(r, toList, idempotencyKey));
+        return QuarkusTransaction.joiningExisting().call(() -> planRecipients(r, toList, requestId));
     }
 
-    private Plan planRecipients(NotifyRequest r, List<String> toList, String idempotencyKey) {
+    private Plan planRecipients(NotifyRequest r, List<String> toList, String requestId) {
         Map<String, String> errors = new LinkedHashMap<>();
         Optional<Channel> type = Channel.fromKey(r.type());
         if (type.isEmpty()) {
@@ -108,7 +109,6 @@ public class RecipientPlanner {
         }
 
         Map<String, RenderedTemplate> renderedByLocale = new HashMap<>();
-        String requestId = r.requestId() != null ? r.requestId() : idempotencyKey;
         List<Planned> planned = new ArrayList<>(recipients.size());
         for (Recipient recipient : recipients) {
             RenderedTemplate rendered = null;
@@ -122,7 +122,7 @@ public class RecipientPlanner {
                 single = r.single(recipient.to(), recipient.room(), recipient.broadcast(), recipient.userId(),
                         r.subject(), r.message(), r.html(), r.title(), r.data());
             }
-            NotificationDraft draft = check(single, idempotencyKey, recipient, rendered, requestId, errors);
+            NotificationDraft draft = check(single, recipient, rendered, requestId, errors);
             if (draft != null) {
                 planned.add(new Planned(draft, rendered, rendered == null ? null : variables(r),
                         recipient.skipReason()));
@@ -132,7 +132,7 @@ public class RecipientPlanner {
             throw new InvalidRequestException(errors);
         }
         boolean listed = toList != null || r.userIds() != null || planned.size() != 1;
-        return new Plan(planned, listed, planned.get(0).draft().requestId());
+        return new Plan(planned, listed);
     }
 
     /** The request of a single literal notification, exactly as before users and templates existed. */
@@ -264,17 +264,17 @@ public class RecipientPlanner {
         Template template = templates.resolve(code, channel, locale).orElseThrow(() ->
                 InvalidRequestException.of("template_code", "no " + channel.key() + " template '" + code + "'"
                         + (locale == null ? "" : " for locale " + locale + " nor a default one")));
-        return templates.render(template, variables);
+        return templates.render(template, variables, "template.");
     }
 
     /**
      * The notification for one recipient, checked like a request of its own. A skipped recipient's address is
      * not checked (it may have none); everything else is.
      */
-    private NotificationDraft check(NotifyRequest single, String idempotencyKey, Recipient recipient,
-                                    RenderedTemplate rendered, String requestId, Map<String, String> errors) {
+    private NotificationDraft check(NotifyRequest single, Recipient recipient, RenderedTemplate rendered,
+                                    String requestId, Map<String, String> errors) {
         try {
-            return validator.validate(single, idempotencyKey);
+            return validator.validate(single, requestId);
         } catch (InvalidRequestException e) {
             Map<String, String> problems = new LinkedHashMap<>(e.fields());
             if (recipient.skipReason() != null) {

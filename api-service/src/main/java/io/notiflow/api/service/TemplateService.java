@@ -1,6 +1,7 @@
 package io.notiflow.api.service;
 
 import com.github.mustachejava.Mustache;
+import io.notiflow.api.config.TemplateSettings;
 import io.notiflow.api.repository.Template;
 import io.notiflow.api.repository.TemplateRepository;
 import io.notiflow.api.service.TemplateRenderer.Output;
@@ -30,10 +31,12 @@ public class TemplateService {
 
     private final TemplateRepository templates;
     private final TemplateRenderer renderer;
+    private final NotifyValidator validator;
 
-    public TemplateService(TemplateRepository templates, TemplateRenderer renderer) {
+    public TemplateService(TemplateRepository templates, TemplateRenderer renderer, NotifyValidator validator) {
         this.templates = templates;
         this.renderer = renderer;
+        this.validator = validator;
     }
 
     /** Saves a validated template as the next version of its variant. */
@@ -102,43 +105,95 @@ public class TemplateService {
     }
 
     /**
-     * Renders one template version, or an unsaved draft (version 0). A variable used by a value tag but missing
-     * from {@code variables} is a 400 naming it ({@code variables.<name>}).
+     * Renders one template version, or an unsaved draft (version 0), and checks the result against the rules of a
+     * notification of its channel: the one path that both preview and POST /api/notify take, so what one accepts
+     * the other does too. Problems are named by {@code prefix} + the template's part ({@code subject}, {@code body},
+     * {@code html}, {@code title}, {@code data.<key>}):
+     * <ul>
+     * <li>a variable used by a value tag but missing from {@code variables}: 400 naming {@code variables.<name>};
+     * <li>a variable whose value puts CR or LF into a subject or title: 400 naming {@code variables.<name>} and
+     * the part;
+     * <li>a part that renders past its size or the template past its time ({@link TemplateSettings}): 422;
+     * <li>rendered text the channel cannot carry (blank, too long, a data payload too large): 400.
+     * </ul>
      */
-    public RenderedTemplate render(Template t, Map<String, Object> variables) {
-        Map<String, String> missing = new LinkedHashMap<>();
-        String subject = part(t, t.subject, Output.TEXT, variables, missing);
-        String body = part(t, t.body, Output.TEXT, variables, missing);
-        String html = part(t, t.html, Output.HTML, variables, missing);
-        String title = part(t, t.title, Output.TEXT, variables, missing);
+    public RenderedTemplate render(Template t, Map<String, Object> variables, String prefix) {
+        Rendering rendering = new Rendering(t, variables, renderer.budget(), prefix);
+        String subject = rendering.part("subject", t.subject, Output.TEXT, true);
+        String body = rendering.part("body", t.body, Output.TEXT, false);
+        String html = rendering.part("html", t.html, Output.HTML, false);
+        String title = rendering.part("title", t.title, Output.TEXT, true);
         Map<String, String> data = null;
         if (t.data != null) {
             data = new LinkedHashMap<>();
             for (Map.Entry<String, String> entry : t.data.entrySet()) {
-                data.put(entry.getKey(), part(t, entry.getValue(), Output.TEXT, variables, missing));
+                data.put(entry.getKey(), rendering.part("data." + entry.getKey(), entry.getValue(), Output.TEXT,
+                        false));
             }
         }
-        if (!missing.isEmpty()) {
-            throw new InvalidRequestException(missing);
+        if (!rendering.limits.isEmpty()) {
+            Map<String, String> fields = new LinkedHashMap<>();
+            rendering.limits.forEach((part, problem) -> fields.put(prefix + part, problem));
+            throw new UnprocessableRequestException("template " + rendering.describe() + " renders past its limits"
+                    + " with these variables", fields);
+        }
+        if (!rendering.variables.isEmpty()) {
+            throw new InvalidRequestException(rendering.variables);
+        }
+        Map<String, String> content = new LinkedHashMap<>();
+        validator.contentProblems(t.channel, subject, title, body, html, data).forEach((field, problem) -> {
+            String part = field.startsWith("message") ? "body" + field.substring("message".length()) : field;
+            content.put(prefix + part, "as rendered from " + rendering.describe() + ": " + problem);
+        });
+        if (!content.isEmpty()) {
+            throw new InvalidRequestException(content);
         }
         return new RenderedTemplate(t.code, t.channel, t.locale, t.version, subject, body, html, title, data);
     }
 
-    private String part(Template t, String source, Output output, Map<String, Object> variables,
-                        Map<String, String> missing) {
-        if (source == null) {
-            return null;
+    /** One template's render: the parts share a time budget; problems are collected per part and variable. */
+    private final class Rendering {
+        final Template t;
+        final Map<String, Object> values;
+        final TemplateRenderer.Budget budget;
+        final Map<String, String> variables = new LinkedHashMap<>();
+        final Map<String, String> limits = new LinkedHashMap<>();
+        final String prefix;
+
+        Rendering(Template t, Map<String, Object> values, TemplateRenderer.Budget budget, String prefix) {
+            this.t = t;
+            this.values = values;
+            this.budget = budget;
+            this.prefix = prefix;
         }
-        Mustache compiled = renderer.compile(source, output);
-        try {
-            return renderer.render(compiled, variables);
-        } catch (TemplateRenderer.MissingVariablesException e) {
-            for (String name : e.names()) {
-                missing.put("variables." + name, "is used by " + (t.code == null ? "the template" : "template '"
-                        + t.code + "'") + " (" + t.channel.key() + ", " + (t.version == 0 ? "unsaved draft"
-                        : "version " + t.version) + ") but not given");
+
+        String part(String name, String source, Output output, boolean oneLine) {
+            if (source == null || !limits.isEmpty()) {
+                return null; // past a limit, the rest is not worth the time
+            }
+            Mustache compiled = renderer.compile(source, output);
+            try {
+                return renderer.render(compiled, values, budget, oneLine);
+            } catch (TemplateRenderer.MissingVariablesException e) {
+                for (String variable : e.names()) {
+                    variables.put("variables." + variable, "is used by " + describe() + " but not given");
+                }
+            } catch (TemplateRenderer.LineBreakInValueException e) {
+                for (String variable : e.names()) {
+                    variables.put("variables." + variable, "contains CR or LF, which the " + name + " of "
+                            + describe() + " cannot carry (it is one line)");
+                }
+                variables.put(prefix + name, "as rendered from " + describe() + ": would contain CR or LF from "
+                        + e.names().stream().map(v -> "variables." + v).toList());
+            } catch (TemplateRenderer.RenderLimitException e) {
+                limits.put(name, e.getMessage());
             }
             return null;
+        }
+
+        String describe() {
+            return (t.code == null ? "the template" : "template '" + t.code + "'") + " (" + t.channel.key() + ", "
+                    + (t.version == 0 ? "unsaved draft" : "version " + t.version) + ")";
         }
     }
 }

@@ -13,8 +13,8 @@ import java.util.Optional;
 import static io.notiflow.api.service.FieldRules.isBlank;
 
 /**
- * The input rules of POST /api/templates: which parts each channel takes, their sizes, and that each part is
- * Mustache that compiles without partials. Every problem is collected, so one 400 names every bad field.
+ * The input rules of POST /api/templates: which parts each channel takes, their sizes, that each part is
+ * Mustache that compiles without partials, and that a subject or title holds no line break. Every problem is collected, so one 400 names every bad field.
  */
 @ApplicationScoped
 public class TemplateValidator {
@@ -63,6 +63,7 @@ public class TemplateValidator {
         switch (channel.get()) {
             case EMAIL -> {
                 part("subject", request.subject(), true, NotifyValidator.MAX_SUBJECT, Output.TEXT, errors);
+                oneLine("subject", request.subject(), errors);
                 part("body", request.body(), true, NotifyValidator.MAX_EMAIL_BODY, Output.TEXT, errors);
                 part("html", request.html(), false, NotifyValidator.MAX_HTML, Output.HTML, errors);
                 notFor(request.title(), "title", type, errors);
@@ -77,6 +78,7 @@ public class TemplateValidator {
             }
             case PUSH, INAPP -> {
                 part("title", request.title(), false, NotifyValidator.MAX_TITLE, Output.TEXT, errors);
+                oneLine("title", request.title(), errors);
                 part("body", request.body(), true, channel.get() == Channel.PUSH
                         ? NotifyValidator.MAX_PUSH_BODY : NotifyValidator.MAX_INAPP_BODY, Output.TEXT, errors);
                 if (request.data() != null) {
@@ -123,6 +125,16 @@ public class TemplateValidator {
             renderer.compile(source, output);
         } catch (TemplateRenderer.TemplateSyntaxException e) {
             errors.put(field, "is not a valid template: " + e.getMessage());
+        }
+    }
+
+    /**
+     * A subject or title is one line: a line break written into the template would make every notification from
+     * it fail, so it is refused here, once. (A line break a variable brings is refused where it is rendered.)
+     */
+    private static void oneLine(String field, String source, Map<String, String> errors) {
+        if (source != null && !errors.containsKey(field) && FieldRules.hasLineBreak(source)) {
+            errors.put(field, "must not contain CR or LF: a " + field + " is one line");
         }
     }
 
