@@ -135,6 +135,17 @@ class StrictInputTest {
                 .get("/api/notifications").then().statusCode(200);
     }
 
+    @Test
+    void aNumberTooLargeForJsonIsA400WhereverItIs() {
+        String code = TemplateApiTest.code();
+        TemplateApiTest.saveTemplate("{\"code\":\"" + code + "\",\"channel\":\"sms\",\"body\":\"Hi {{n}}\"}");
+        api().body("{\"type\":\"sms\",\"to\":\"+14155550100\",\"template_code\":\"" + code
+                        + "\",\"variables\":{\"n\":1e400}}")
+                .post("/api/notify").then().log().ifValidationFails().statusCode(400)
+                .body("fields.'variables.n'", containsString("too large"));
+        assertThat(rowCount()).isEqualTo(rowsBefore);
+    }
+
     // ------------------------------------------------------------------ item 6: the body limit when chunked
 
     @Test

@@ -81,11 +81,16 @@ public class RequestJson {
 
     /**
      * No text in a request may hold U+0000: PostgreSQL cannot store it (the insert would fail as if the database
-     * were down) and no channel can deliver it, so it is a 400 naming the field.
+     * were down) and no channel can deliver it, so it is a 400 naming the field. Likewise a number out of range.
      */
     private static void rejectNul(JsonNode node, String path) {
         if (node.isTextual() && node.textValue().indexOf('\u0000') >= 0) {
             throw InvalidRequestException.of(path.isEmpty() ? "body" : path, "must not contain the NUL character");
+        }
+        // 1e400 reads as infinity, which no JSON (nor jsonb column) can hold.
+        if (node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue())) {
+            throw InvalidRequestException.of(path.isEmpty() ? "body" : FieldRules.printable(path),
+                    "is a number too large to store");
         }
         if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
