@@ -42,8 +42,13 @@ public class ErrorMappers {
             LOG.error("request failed", e);
             return Problems.of(500, "internal error");
         }
-        Response answer = Problems.response(Problem.of(status, Problems.title(status),
-                Problems.safeDetail(e.getMessage(), status)));
+        // The framework's own texts name its annotations ("did not match the value in @Produces").
+        String detail = switch (status) {
+            case 405 -> "this path does not take this method";
+            case 406 -> "the answer is JSON: accept application/json (errors: application/problem+json)";
+            default -> Problems.safeDetail(e.getMessage(), status);
+        };
+        Response answer = Problems.response(Problem.of(status, Problems.title(status), detail));
         Response.ResponseBuilder builder = Response.fromResponse(answer);
         for (String header : KEPT_HEADERS) {
             Object value = original.getHeaders().getFirst(header);

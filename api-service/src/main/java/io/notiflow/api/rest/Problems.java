@@ -53,9 +53,13 @@ public final class Problems {
         };
     }
 
-    /** A framework's message as a detail, unless it names a class or package; then the reason phrase. */
+    /**
+     * A framework's message as a detail, unless it is the bare status ("HTTP 404 Not Found") or names a class or
+     * a package; then the reason phrase.
+     */
     public static String safeDetail(String message, int status) {
-        if (message == null || message.isBlank() || CLASS_NAME.matcher(message).find()) {
+        if (message == null || message.isBlank() || message.startsWith("HTTP ")
+                || CLASS_NAME.matcher(message).find()) {
             return title(status);
         }
         return message;
