@@ -10,7 +10,7 @@ export const apiKey = {
 export class ApiError extends Error {
   constructor(status, body) {
     const fields = body && body.fields ? ' — ' + Object.entries(body.fields).map(([k, v]) => `${k}: ${v}`).join('; ') : '';
-    super(`${status} ${(body && body.error) || ''}${fields}`.trim());
+    super(`${status} ${(body && (body.detail || body.error)) || ''}${fields}`.trim());
     this.status = status;
     this.body = body;
   }

@@ -93,7 +93,15 @@ final class BadInputs {
             new Weighted(4, "path.unknown-id", this::unknownId),
             new Weighted(6, "query.bad-param", this::badQuery),
             new Weighted(3, "method.not-allowed", this::wrongMethod),
-            new Weighted(4, "preview.hostile-variables", this::previewVariables));
+            new Weighted(4, "preview.hostile-variables", this::previewVariables),
+            new Weighted(5, "field.unknown", this::unknownField),
+            new Weighted(4, "json.trailing-data", this::trailingData),
+            new Weighted(4, "param.nul", this::nulInParam),
+            new Weighted(2, "body.oversized-chunked", this::oversizedChunked),
+            new Weighted(3, "query.time-out-of-range", this::timeOutOfRange),
+            new Weighted(3, "notify.to-with-user-id", this::toWithUserId),
+            new Weighted(3, "field.long-push-token", this::longPushToken),
+            new Weighted(3, "content-type.missing", this::missingContentType));
     private final int totalWeight = classes.stream().mapToInt(Weighted::weight).sum();
 
     List<String> classNames() {
@@ -402,21 +410,34 @@ final class BadInputs {
         String body = pick(json(e.poisoned().get()), "type=email&to=a%40b.co", "<notify><type>email</type></notify>",
                 "--x\r\nContent-Disposition: form-data; name=\"type\"\r\n\r\nemail\r\n--x--");
         Case c = bodyCase("content-type.wrong", e, ApiTestSupport.API_KEY, body, 0);
+        // A well-formed media type that is not JSON (or JSON not in UTF-8) is exactly a 415.
+        boolean notJson = type == null || Set.of("text/plain", "application/xml", "text/html",
+                "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/octet-stream",
+                "application/javascript", "application/json-patch+json", "image/png", "text/json",
+                "application/json; charset=bogus", "application/json; charset=UTF-16").contains(type);
         return new Case(c.cls(), c.endpoint(), c.method(), c.path(), c.apiKey(), type, c.headers(), c.body(),
-                false, 0, false);
+                false, notJson ? 415 : 0, false);
     }
 
     private Case oversized() {
+        return oversized("body.oversized", false);
+    }
+
+    /** Over the limit without a declared size: the body arrives in chunks. */
+    private Case oversizedChunked() {
+        return oversized("body.oversized-chunked", true);
+    }
+
+    private Case oversized(String cls, boolean chunked) {
         BodyEndpoint e = bodyEndpoint();
         int size = MAX_BODY + 1 + random.nextInt(300_000);
         String field = pick(e.fields().keySet().stream().toList());
-        Map<String, Object> body = e.poisoned().get();
+        Map<String, Object> body = random.nextInt(4) == 0 ? e.valid().get() : e.poisoned().get();
         body.put(field, "z".repeat(size));
         count("huge");
-        boolean chunked = random.nextInt(3) == 0;
-        Case c = bodyCase("body.oversized", e, ApiTestSupport.API_KEY, json(body), 0);
+        Case c = bodyCase(cls, e, ApiTestSupport.API_KEY, json(body), 413);
         return new Case(c.cls(), c.endpoint(), c.method(), c.path(), c.apiKey(), c.contentType(), c.headers(),
-                c.body(), chunked, 0, false);
+                c.body(), chunked, 413, false);
     }
 
     private Case wrongType() {
@@ -492,6 +513,98 @@ final class BadInputs {
                 yield bodyCase("field.nul-in-text", bodyEndpoints.get(1), ApiTestSupport.API_KEY, json(body), 0);
             }
         };
+    }
+
+    /** A valid body plus fields the request does not have (typos of real ones among them). */
+    private Case unknownField() {
+        BodyEndpoint e = bodyEndpoint();
+        Map<String, Object> body = e.valid().get();
+        for (int i = 1 + random.nextInt(3); i > 0; i--) {
+            String name = pick("sned_at", "bogus", "emial", "Type", "to ", "userId", "templateCode", "pushTokens",
+                    "variable", "force", "extra", "__proto__", "$where", "x".repeat(300), "日本");
+            body.put(name, random.nextBoolean() ? randomString() : randomValue(2));
+        }
+        return bodyCase("field.unknown", e, ApiTestSupport.API_KEY, json(body), 400);
+    }
+
+    /** A valid body followed by more than whitespace. */
+    private Case trailingData() {
+        BodyEndpoint e = bodyEndpoint();
+        String tail = pick("{}", "{\"type\":\"sms\"}", "x", "]", "}", "1", "null", "\"s\"", ",{}", "//", "\u0000",
+                json(e.valid().get()));
+        count("trailing-data");
+        return bodyCase("json.trailing-data", e, ApiTestSupport.API_KEY, json(e.valid().get())
+                + pick("", " ", "\n") + tail, 400);
+    }
+
+    /** U+0000 (as %00) in a query or path parameter of an otherwise fine request. */
+    private Case nulInParam() {
+        String nul = pick("%00", "a%00b", "%00%00", "x%00");
+        count("nul");
+        Case c = switch (random.nextInt(9)) {
+            case 0 -> get("GET /api/notifications", "/api/notifications?" + pick("receiver", "user_id", "status",
+                    "type", "since", "until", "limit") + "=" + nul);
+            case 1 -> get("GET /api/notifications/{id}", "/api/notifications/" + nul);
+            case 2 -> get("GET /api/users/{id}", "/api/users/" + nul);
+            case 3 -> simple("DELETE /api/users/{id}/push_tokens/{token}", "DELETE",
+                    "/api/users/" + freshId() + "/push_tokens/" + TOKEN + nul);
+            case 4 -> get("GET /api/templates/{code}", "/api/templates/" + nul);
+            case 5 -> simple("DELETE /api/templates/{code}", "DELETE", "/api/templates/" + freshId() + "?"
+                    + pick("channel", "locale") + "=" + nul);
+            case 6 -> get("GET /api/dlq/{channel}", "/api/dlq/email" + pick("?limit=" + nul, nul));
+            case 7 -> bodyCase("param.nul", "PUT /api/users/{id}", "PUT", "/api/users/" + nul, json(validUser()), 400);
+            default -> bodyCase("param.nul", "POST /api/templates/{code}/preview", "POST",
+                    "/api/templates/" + TEMPLATE_CODE + nul + "/preview", json(obj("variables", obj("name", "Ada"))),
+                    400);
+        };
+        return new Case("param.nul", c.endpoint(), c.method(), c.path(), c.apiKey(), c.contentType(), c.headers(),
+                c.body(), false, 400, false);
+    }
+
+    /** since/until that parse as ISO-8601 but lie outside what the database stores. */
+    private Case timeOutOfRange() {
+        String value = encode(pick("+999999999-12-31T23:59:59Z", "-999999999-01-01T00:00:00Z",
+                "+294277-01-01T00:00:00Z", "-4714-11-24T00:00:00Z", "+10000-01-01T00:00:00Z",
+                "0000-12-31T23:59:59Z"));
+        Case c = get("GET /api/notifications", "/api/notifications?" + pick("since", "until") + "=" + value
+                + (random.nextBoolean() ? "&limit=5" : ""));
+        return new Case("query.time-out-of-range", c.endpoint(), c.method(), c.path(), c.apiKey(), c.contentType(),
+                c.headers(), c.body(), false, 400, false);
+    }
+
+    /** An address and a stored user at once: which is the recipient? */
+    private Case toWithUserId() {
+        Map<String, Object> body = switch (random.nextInt(3)) {
+            case 0 -> obj("type", "email", "to", EMAIL, "user_id", "u-campaign", "subject", "s", "message", "m");
+            case 1 -> obj("type", "sms", "to", List.of(PHONE), "user_id", "u-campaign", "message", "m");
+            default -> obj("type", "push", "to", TOKEN, "user_ids", List.of("u-campaign"), "message", "m");
+        };
+        return bodyCase("notify.to-with-user-id", bodyEndpoints.get(0), ApiTestSupport.API_KEY, json(body), 400);
+    }
+
+    /** A device token of 513-4,096 characters: longer than a notification's receiver can be. */
+    private Case longPushToken() {
+        String token = "t".repeat(513 + random.nextInt(4_096 - 512));
+        return switch (random.nextInt(3)) {
+            case 0 -> bodyCase("field.long-push-token", bodyEndpoints.get(0), ApiTestSupport.API_KEY,
+                    json(obj("type", "push", "to", token, "title", "T", "message", "m")), 400);
+            case 1 -> {
+                Map<String, Object> user = validUser();
+                user.put("push_tokens", List.of(TOKEN, token));
+                yield bodyCase("field.long-push-token", bodyEndpoints.get(1), ApiTestSupport.API_KEY, json(user),
+                        400);
+            }
+            default -> bodyCase("field.long-push-token", bodyEndpoints.get(3), ApiTestSupport.API_KEY,
+                    json(obj("token", token)), 400);
+        };
+    }
+
+    /** A valid JSON body without a Content-Type header. */
+    private Case missingContentType() {
+        BodyEndpoint e = bodyEndpoint();
+        Case c = bodyCase("content-type.missing", e, ApiTestSupport.API_KEY, json(e.valid().get()), 415);
+        return new Case(c.cls(), c.endpoint(), c.method(), c.path(), c.apiKey(), null, c.headers(), c.body(),
+                random.nextInt(4) == 0, 415, false);
     }
 
     private Case badIdempotencyKey() {
@@ -679,7 +792,8 @@ final class BadInputs {
     }
 
     private String badToken() {
-        return pick("short", "abc def ghi jkl mno pqr stu", "t".repeat(4_097), "<script>alert(1)</script>-aaaaaaaaaaaa",
+        return pick("short", "abc def ghi jkl mno pqr stu", "t".repeat(4_097), "t".repeat(513 + random.nextInt(3_584)),
+                "<script>alert(1)</script>-aaaaaaaaaaaa",
                 randomString() + " \u0000");
     }
 

@@ -176,7 +176,7 @@ class NotifyApiTest {
         String body = """
                 {"type":"sms","to":"+14155550100","message":"x"}""";
         RestAssured.given().contentType(ContentType.JSON).body(body).post("/api/notify")
-                .then().statusCode(401).body("error", notNullValue());
+                .then().statusCode(401).contentType("application/problem+json").body("detail", notNullValue());
         RestAssured.given().header("X-API-Key", "not-a-key").contentType(ContentType.JSON).body(body)
                 .post("/api/notify").then().statusCode(401);
         RestAssured.given().header("X-API-Key", "nope").get("/api/notifications").then().statusCode(401);

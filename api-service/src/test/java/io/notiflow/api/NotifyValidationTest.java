@@ -59,7 +59,7 @@ class NotifyValidationTest {
     void rejectsBadInput(String problem, String field, String body) {
         api().body(body).post("/api/notify")
                 .then().log().ifValidationFails().statusCode(400)
-                .body("error", equalTo("invalid request"))
+                .body("detail", equalTo("invalid request"))
                 .body("fields", hasKey(field));
         assertThat(rowCount()).as("nothing stored for: " + problem).isEqualTo(rowsBefore);
     }
@@ -108,28 +108,28 @@ class NotifyValidationTest {
     }
 
     @Test
-    void oversizedMessageAndOversizedBodyAreInputErrors() {
+    void oversizedMessageIsAnInputErrorAndAnOversizedBodyIs413() {
         String longSms = "x".repeat(1601);
         api().body("{\"type\":\"sms\",\"to\":\"+14155550100\",\"message\":\"" + longSms + "\"}")
                 .post("/api/notify").then().statusCode(400).body("fields", hasKey("message"));
 
         String huge = "y".repeat(1_100_000);
         api().body("{\"type\":\"email\",\"to\":\"a@b.co\",\"subject\":\"s\",\"message\":\"" + huge + "\"}")
-                .post("/api/notify").then().statusCode(400).body("fields", hasKey("body"));
+                .post("/api/notify").then().statusCode(413).body("fields", hasKey("body"));
         assertThat(rowCount()).isEqualTo(rowsBefore);
     }
 
     @Test
-    void wrongContentTypeIsAnInputError() {
+    void wrongContentTypeIs415() {
         RestAssured.given().header("X-API-Key", ApiTestSupport.API_KEY).contentType("text/plain")
                 .body("type=email").post("/api/notify")
-                .then().statusCode(400).body("fields", hasKey("Content-Type"));
+                .then().statusCode(415).body("fields", hasKey("Content-Type"));
         assertThat(rowCount()).isEqualTo(rowsBefore);
     }
 
     @Test
     void emptyBodyIsAnInputError() {
-        api().post("/api/notify").then().statusCode(400).body("error", equalTo("invalid request"));
+        api().post("/api/notify").then().statusCode(400).body("detail", equalTo("invalid request"));
         assertThat(rowCount()).isEqualTo(rowsBefore);
     }
 }

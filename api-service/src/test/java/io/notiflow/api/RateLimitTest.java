@@ -31,10 +31,11 @@ class RateLimitTest {
 
         Response limited = list("test-key");
         assertThat(limited.statusCode()).isEqualTo(429);
-        assertThat(limited.contentType()).startsWith("application/json");
+        assertThat(limited.contentType()).startsWith("application/problem+json");
         long retryAfter = Long.parseLong(limited.header("Retry-After"));
         assertThat(retryAfter).isBetween(1L, 2L);
-        assertThat(limited.jsonPath().getString("error")).isEqualTo("rate limit exceeded for this API key");
+        assertThat(limited.jsonPath().getString("detail")).isEqualTo("rate limit exceeded for this API key");
+        assertThat(limited.jsonPath().getInt("status")).isEqualTo(429);
         assertThat(limited.jsonPath().getLong("retryAfterSeconds")).isEqualTo(retryAfter);
 
         assertThat(list("second-test-key").statusCode()).isEqualTo(200);

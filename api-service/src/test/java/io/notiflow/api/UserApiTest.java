@@ -67,7 +67,7 @@ class UserApiTest {
         String body = """
                 {"id":"u-%s","email":"bob@example.com"}""".formatted(UUID.randomUUID());
         api().body(body).post("/api/users").then().statusCode(201);
-        api().body(body).post("/api/users").then().statusCode(409).body("error", containsString("exists"));
+        api().body(body).post("/api/users").then().statusCode(409).contentType("application/problem+json").body("detail", containsString("exists"));
     }
 
     @Test
@@ -78,7 +78,7 @@ class UserApiTest {
                          "preferences":{"fax":false,"sms":"no","categories":{"news":{"pigeon":false}}}}""")
                 .post("/api/users")
                 .then().statusCode(400)
-                .body("error", equalTo("invalid request"))
+                .body("detail", equalTo("invalid request"))
                 .body("fields", hasKey("id"))
                 .body("fields.email", containsString("not a valid e-mail address"))
                 .body("fields.phone", containsString("must start with +"))

@@ -251,8 +251,9 @@ class FaultInjectionIT {
 
         assertThat(rejectedDuringOutage).as("POSTs refused while the database was away").isPositive();
         for (Post refused : posts.stream().filter(p -> p.status() == 503).toList()) {
-            assertThat(refused.contentType()).as("503 body type: %s", refused.body()).startsWith("application/json");
-            assertThat(JsonPath.from(refused.body()).getString("error")).as(refused.body()).isNotBlank();
+            assertThat(refused.contentType()).as("503 body type: %s", refused.body())
+                    .startsWith("application/problem+json");
+            assertThat(JsonPath.from(refused.body()).getString("detail")).as(refused.body()).isNotBlank();
         }
         assertThat(result.accepted() + result.rejected()).isEqualTo(BURST);
         assertThat(result.storedDespite503()).as("refusals whose row was committed anyway (commit reply lost in the cut)")

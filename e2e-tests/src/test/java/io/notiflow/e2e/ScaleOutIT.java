@@ -287,8 +287,8 @@ class ScaleOutIT {
                 refused.headers().firstValue("content-type").orElse("-"),
                 refused.headers().firstValue("retry-after").orElse("-"), refused.body());
         assertThat(refused.status()).as("POST while the database is unreachable: %s", refused.body()).isEqualTo(503);
-        assertThat(refused.headers().firstValue("content-type").orElse("")).startsWith("application/json");
-        assertThat(JsonPath.from(refused.body()).getString("error")).isNotBlank();
+        assertThat(refused.headers().firstValue("content-type").orElse("")).startsWith("application/problem+json");
+        assertThat(JsonPath.from(refused.body()).getString("detail")).isNotBlank();
         assertThat(refusedMillis).as("answered, not hung").isLessThan(20_000);
         String acceptedByOther = JsonPath.from(post(api2, emailJson("db-other@example.com", "db-other-1",
                 "Accepted by the other instance", "db-other-request-1")).expect(202).body()).getString("messageId");

@@ -12,7 +12,7 @@ public interface ApiSettings {
     /** Accepted X-API-Key values. */
     List<String> keys();
 
-    /** Largest request body accepted, in bytes; a larger one is a 400. */
+    /** Largest request body accepted, in bytes, whatever the transfer encoding; a larger one is a 413. */
     @WithDefault("1048576")
     int maxBodyBytes();
 

@@ -2,28 +2,26 @@ package io.notiflow.api.rest;
 
 import io.notiflow.api.config.ApiSettings;
 import io.notiflow.api.service.ApiKeyRateLimiter;
+import io.notiflow.core.http.Problem;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 
 /**
  * Every /api/* call needs a configured X-API-Key (401 otherwise) and stays within that key's rate (429 with
- * Retry-After otherwise); request bodies are bounded (400 above the limit).
+ * Retry-After otherwise). Bodies are bounded by {@link BodyLimit}.
  */
 public class ApiKeyFilter {
 
     public static final String HEADER = "X-API-Key";
 
     private final List<byte[]> keys;
-    private final int maxBodyBytes;
     private final ApiKeyRateLimiter rateLimiter;
 
     public ApiKeyFilter(ApiSettings settings, ApiKeyRateLimiter rateLimiter) {
@@ -32,7 +30,6 @@ public class ApiKeyFilter {
                 .filter(k -> !k.isBlank())
                 .map(k -> k.trim().getBytes(StandardCharsets.UTF_8))
                 .toList();
-        this.maxBodyBytes = settings.maxBodyBytes();
     }
 
     @ServerRequestFilter(preMatching = true, priority = 200)
@@ -50,26 +47,10 @@ public class ApiKeyFilter {
         }
         OptionalLong retryAfter = rateLimiter.tryAcquire(presented.trim());
         if (retryAfter.isPresent()) {
-            return Response.status(Response.Status.TOO_MANY_REQUESTS).type(MediaType.APPLICATION_JSON)
-                    .header(HttpHeaders.RETRY_AFTER, retryAfter.getAsLong())
-                    .entity(ErrorBodies.rateLimited(retryAfter.getAsLong()))
-                    .build();
-        }
-        String length = request.getHeaderString(HttpHeaders.CONTENT_LENGTH);
-        if (length != null && tooLong(length)) {
-            return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON)
-                    .entity(ErrorBodies.invalid(Map.of("body", "is larger than " + maxBodyBytes + " bytes")))
-                    .build();
+            return Problems.response(Problem.of(429, Problems.title(429), "rate limit exceeded for this API key")
+                    .withRetryAfter(retryAfter.getAsLong()));
         }
         return null;
-    }
-
-    private boolean tooLong(String contentLength) {
-        try {
-            return Long.parseLong(contentLength.trim()) > maxBodyBytes;
-        } catch (NumberFormatException e) {
-            return false;
-        }
     }
 
     /** Compares against every key in constant time per key, so timing reveals nothing about a near miss. */
@@ -82,9 +63,8 @@ public class ApiKeyFilter {
     }
 
     private static Response unauthorized(String why) {
-        return Response.status(Response.Status.UNAUTHORIZED).type(MediaType.APPLICATION_JSON)
+        return Response.fromResponse(Problems.of(401, why))
                 .header(HttpHeaders.WWW_AUTHENTICATE, "ApiKey header=\"" + HEADER + "\"")
-                .entity(ErrorBodies.error(why))
                 .build();
     }
 }

@@ -5,6 +5,7 @@ import io.notiflow.api.service.DeadLetterService;
 import io.notiflow.api.service.DeadLetterService.ReplayInterruptedException;
 import io.notiflow.api.service.InvalidRequestException;
 import io.notiflow.api.service.ReplaySelector;
+import io.notiflow.core.http.Problem;
 import io.notiflow.core.job.Channel;
 import io.notiflow.core.rabbit.BrokerUnavailableException;
 import io.notiflow.core.rabbit.DeadLetterQueue;
@@ -79,22 +80,24 @@ public class DeadLetterResource {
     @ServerExceptionMapper
     public Response brokerDown(BrokerUnavailableException e) {
         LOG.errorf("broker unavailable: %s", e.getMessage());
-        return unavailable(Map.of("error", "the message broker is unavailable; nothing was moved, retry later"));
+        return Problems.unavailable("the message broker is unavailable; nothing was moved, retry later", 5);
     }
 
     @ServerExceptionMapper
     public Response interrupted(ReplayInterruptedException e) {
         LOG.error(e.getMessage());
+        Problem problem = Problem.of(503, Problems.title(503), "the message broker failed during the replay; the"
+                + " jobs listed in partial went back to work, the rest stay in the dead-letter queue; retry later")
+                .withRetryAfter(5);
+        // The problem's members plus the extension member "partial" (RFC 9457 allows extensions).
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", "the message broker failed during the replay; the jobs listed went back to work,"
-                + " the rest stay in the dead-letter queue; retry later");
+        body.put("type", problem.type());
+        body.put("title", problem.title());
+        body.put("status", problem.status());
+        body.put("detail", problem.detail());
+        body.put("retryAfterSeconds", problem.retryAfterSeconds());
         body.put("partial", ReplayView.of(e.partial()));
-        return unavailable(body);
-    }
-
-    private static Response unavailable(Object body) {
-        return Response.status(Response.Status.SERVICE_UNAVAILABLE).type(MediaType.APPLICATION_JSON)
-                .header("Retry-After", "5").entity(body).build();
+        return Response.fromResponse(Problems.response(problem)).entity(body).build();
     }
 
     private static Channel channel(String key) {

@@ -1,31 +1,44 @@
 package io.notiflow.api.rest;
 
 import io.notiflow.api.service.InvalidRequestException;
+import io.notiflow.api.service.UnprocessableRequestException;
+import io.notiflow.core.http.Problem;
 import jakarta.persistence.PersistenceException;
 import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
-import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import java.sql.SQLException;
-import java.util.Map;
+import java.util.List;
 
-/** Turns every failure into a JSON answer: bad input is a 4xx naming the field, never a 500. */
+/**
+ * Turns every failure into a problem document ({@link Problems}): bad input is a 4xx naming the field, never a
+ * 500, and no answer names a class or package.
+ */
 public class ErrorMappers {
 
     private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
+    /** Headers of a framework's answer that a client needs (405's Allow, a Retry-After). */
+    private static final List<String> KEPT_HEADERS = List.of(HttpHeaders.ALLOW, HttpHeaders.RETRY_AFTER,
+            HttpHeaders.WWW_AUTHENTICATE);
 
     @ServerExceptionMapper
     public Response invalid(InvalidRequestException e) {
-        return json(Response.Status.BAD_REQUEST, ErrorBodies.invalid(e.fields()));
+        return Problems.invalid(e.fields());
+    }
+
+    /** 422: the request is well-formed but cannot be carried out (a reused idempotency key, a template's limits). */
+    @ServerExceptionMapper
+    public Response unprocessable(UnprocessableRequestException e) {
+        return Problems.response(Problem.of(422, Problems.title(422), e.getMessage()).withFields(e.fields()));
     }
 
     @ServerExceptionMapper
     public Response unsupportedMediaType(NotSupportedException e) {
-        return json(Response.Status.BAD_REQUEST, ErrorBodies.invalid(Map.of("Content-Type",
-                "must be application/json")));
+        return ContentTypeRule.unsupported();
     }
 
     @ServerExceptionMapper
@@ -34,11 +47,23 @@ public class ErrorMappers {
         int status = original == null ? 500 : original.getStatus();
         if (status >= 500) {
             LOG.error("request failed", e);
-            return json(Response.Status.INTERNAL_SERVER_ERROR, ErrorBodies.error("internal error"));
+            return Problems.of(500, "internal error");
         }
-        String message = e.getMessage() == null ? Response.Status.fromStatusCode(status).getReasonPhrase()
-                : e.getMessage();
-        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(ErrorBodies.error(message)).build();
+        // The framework's own texts name its annotations ("did not match the value in @Produces").
+        String detail = switch (status) {
+            case 405 -> "this path does not take this method";
+            case 406 -> "the answer is JSON: accept application/json (errors: application/problem+json)";
+            default -> Problems.safeDetail(e.getMessage(), status);
+        };
+        Response answer = Problems.response(Problem.of(status, Problems.title(status), detail));
+        Response.ResponseBuilder builder = Response.fromResponse(answer);
+        for (String header : KEPT_HEADERS) {
+            Object value = original.getHeaders().getFirst(header);
+            if (value != null) {
+                builder.header(header, value);
+            }
+        }
+        return builder.build();
     }
 
     /**
@@ -48,11 +73,8 @@ public class ErrorMappers {
     @ServerExceptionMapper({PersistenceException.class, SQLException.class})
     public Response databaseDown(Exception e) {
         LOG.errorf("database unavailable: %s", e.getMessage());
-        return Response.status(Response.Status.SERVICE_UNAVAILABLE).type(MediaType.APPLICATION_JSON)
-                .header("Retry-After", "5")
-                .entity(ErrorBodies.error("the database is unavailable; retry later (with the same request_id or"
-                        + " Idempotency-Key a retry is never accepted twice)"))
-                .build();
+        return Problems.unavailable("the database is unavailable; retry later (with the same request_id or"
+                + " Idempotency-Key a retry is never accepted twice)", 5);
     }
 
     /**
@@ -72,10 +94,6 @@ public class ErrorMappers {
             }
         }
         LOG.error("request failed", e);
-        return json(Response.Status.INTERNAL_SERVER_ERROR, ErrorBodies.error("internal error"));
-    }
-
-    private static Response json(Response.Status status, Object body) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(body).build();
+        return Problems.of(500, "internal error");
     }
 }

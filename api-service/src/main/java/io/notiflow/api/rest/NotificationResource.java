@@ -1,6 +1,7 @@
 package io.notiflow.api.rest;
 
 import io.notiflow.api.config.ApiSettings;
+import io.notiflow.api.service.FieldRules;
 import io.notiflow.api.service.InvalidRequestException;
 import io.notiflow.api.service.NotificationFilter;
 import io.notiflow.api.service.NotificationService;
@@ -15,6 +16,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
@@ -25,6 +27,11 @@ import java.util.UUID;
 @Path("/api/notifications")
 @Produces(MediaType.APPLICATION_JSON)
 public class NotificationResource {
+
+    /** {@code notifications.user_id varchar(128)}. */
+    private static final int MAX_USER_ID = 128;
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
 
     private final NotificationService service;
     private final ApiSettings settings;
@@ -42,7 +49,7 @@ public class NotificationResource {
         try {
             uuid = UUID.fromString(id);
         } catch (IllegalArgumentException e) {
-            throw InvalidRequestException.of("id", "'" + id + "' is not a UUID");
+            throw InvalidRequestException.of("id", "'" + FieldRules.printable(id) + "' is not a UUID");
         }
         return service.find(uuid)
                 .map(d -> NotificationView.of(d.notification(), d.attempts()))
@@ -71,8 +78,8 @@ public class NotificationResource {
                 errors.put("type", "'" + type + "' is not one of " + Channel.keys());
             }
         }
-        String receiverFilter = text("receiver", receiver, errors);
-        String userFilter = text("user_id", userId, errors);
+        String receiverFilter = text("receiver", receiver, FieldRules.MAX_RECEIVER, errors);
+        String userFilter = text("user_id", userId, MAX_USER_ID, errors);
         OffsetDateTime from = instant("since", since, errors);
         OffsetDateTime to = instant("until", until, errors);
         if (from != null && to != null && !from.isBefore(to)) {
@@ -104,12 +111,17 @@ public class NotificationResource {
         return value != null && !value.isEmpty();
     }
 
-    private static String text(String name, String value, Map<String, String> errors) {
+    /** A text filter no longer than the column it is compared with. */
+    private static String text(String name, String value, int max, Map<String, String> errors) {
         if (!present(value)) {
             return null;
         }
         if (value.isBlank()) {
             errors.put(name, "must not be blank");
+            return null;
+        }
+        if (value.trim().length() > max) {
+            errors.put(name, "is longer than " + max + " characters (no stored value is)");
             return null;
         }
         return value.trim();
@@ -119,11 +131,20 @@ public class NotificationResource {
         if (!present(value)) {
             return null;
         }
+        OffsetDateTime parsed;
         try {
-            return OffsetDateTime.parse(value.trim());
+            parsed = OffsetDateTime.parse(value.trim());
         } catch (DateTimeParseException e) {
-            errors.put(name, "'" + value + "' is not an ISO-8601 date-time with an offset, e.g. 2030-01-01T00:00:00Z");
+            errors.put(name, "'" + FieldRules.printable(value) + "' is not an ISO-8601 date-time with an offset,"
+                    + " e.g. 2030-01-01T00:00:00Z");
             return null;
         }
+        // Java reads years up to 999999999; PostgreSQL's timestamptz stops at 294276, so the range is the calendar's.
+        Instant instant = parsed.toInstant();
+        if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+            errors.put(name, "must be from " + EARLIEST + " to " + LATEST);
+            return null;
+        }
+        return parsed;
     }
 }

@@ -40,7 +40,6 @@ public class TokenResource {
 
     @ServerExceptionMapper
     public Response notConfigured(TokenService.TokensNotConfiguredException e) {
-        return Response.status(Response.Status.SERVICE_UNAVAILABLE).type(MediaType.APPLICATION_JSON)
-                .entity(ErrorBodies.error(e.getMessage())).build();
+        return Problems.of(503, e.getMessage());
     }
 }

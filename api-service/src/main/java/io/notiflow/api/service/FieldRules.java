@@ -23,8 +23,14 @@ public final class FieldRules {
     private static final PhoneNumberUtil PHONE_NUMBERS = PhoneNumberUtil.getInstance();
     /** With no default region, only numbers with a leading + and country code parse. */
     private static final String UNKNOWN_REGION = "ZZ";
-    /** FCM registration tokens: URL-safe base64 plus ':' separators. */
-    private static final Pattern DEVICE_TOKEN = Pattern.compile("^[A-Za-z0-9_:.\\-]{20,4096}$");
+    /**
+     * FCM registration tokens: URL-safe base64 plus ':' separators. At most {@value #MAX_DEVICE_TOKEN} characters:
+     * a token is a push notification's receiver ({@code notifications.receiver varchar(512)}).
+     */
+    private static final Pattern DEVICE_TOKEN = Pattern.compile("^[A-Za-z0-9_:.\\-]{20,512}$");
+    public static final int MAX_DEVICE_TOKEN = 512;
+    /** {@code notifications.receiver}, what GET /api/notifications?receiver= compares with. */
+    public static final int MAX_RECEIVER = 512;
     private static final Pattern IDENTIFIER = Pattern.compile("^[A-Za-z0-9._:@\\-]{1,128}$");
     /** A BCP 47 language tag as products use them: language, then optional script/region parts. */
     private static final Pattern LOCALE = Pattern.compile("^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8}){0,3}$");
@@ -64,9 +70,15 @@ public final class FieldRules {
         return null;
     }
 
+    /** Whether {@code value} is a device token by {@link #deviceToken}'s rule. */
+    public static boolean isDeviceToken(String value) {
+        return DEVICE_TOKEN.matcher(value).matches();
+    }
+
     public static String deviceToken(String field, String value, Map<String, String> errors) {
         if (!DEVICE_TOKEN.matcher(value).matches()) {
-            errors.put(field, "is not a device token (20-4096 characters of letters, digits and _ : . -)");
+            errors.put(field, "is not a device token (20-" + MAX_DEVICE_TOKEN
+                    + " characters of letters, digits and _ : . -)");
             return null;
         }
         return value;
