@@ -2,6 +2,7 @@ package io.notiflow.api.service;
 
 import io.notiflow.api.rest.NotifyRequest;
 import io.notiflow.core.job.Channel;
+import io.notiflow.core.job.TargetKind;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.LinkedHashMap;
@@ -28,6 +29,8 @@ public class NotifyValidator {
     static final int MAX_INAPP_BODY = 10_000;
     static final int MAX_DATA_BYTES = 4_096; // FCM's data payload limit
     static final int MAX_REQUEST_ID = 255;
+    /** The receiver of an in-app row for everyone: no user id or room name can be spelled so. */
+    static final String EVERYONE = "*";
 
     public NotificationDraft validate(NotifyRequest request, String idempotencyKey) {
         Map<String, String> errors = new LinkedHashMap<>();
@@ -57,7 +60,8 @@ public class NotifyValidator {
             throw new InvalidRequestException(errors);
         }
         return new NotificationDraft(type.get(), receiver, request.subject(), request.title(), request.message(),
-                request.html(), request.data(), request.userId(), requestId);
+                request.html(), request.data(), request.userId(), requestId,
+                type.get() == Channel.INAPP ? inappTarget(request) : null);
     }
 
     private static String email(NotifyRequest r, Map<String, String> errors) {
@@ -123,10 +127,9 @@ public class NotifyValidator {
         } else if (!isBlank(r.to())) {
             receiver = FieldRules.identifier("to", r.to(), errors);
         } else if (!isBlank(r.room())) {
-            String room = FieldRules.identifier("room", r.room(), errors);
-            receiver = room == null ? null : "room:" + room;
+            receiver = FieldRules.identifier("room", r.room(), errors);
         } else {
-            receiver = "broadcast";
+            receiver = EVERYONE;
         }
         title(r.title(), errors);
         body(r.message(), MAX_INAPP_BODY, errors);
@@ -134,6 +137,14 @@ public class NotifyValidator {
         notFor(r.subject(), "subject", "inapp", errors);
         notFor(r.html(), "html", "inapp", errors);
         return receiver;
+    }
+
+    /** Which of the three targets the (valid) request names; the receiver alone never says. */
+    private static TargetKind inappTarget(NotifyRequest r) {
+        if (!isBlank(r.room())) {
+            return TargetKind.ROOM;
+        }
+        return Boolean.TRUE.equals(r.broadcast()) ? TargetKind.EVERYONE : TargetKind.USER;
     }
 
     private static void body(String message, int max, Map<String, String> errors) {
