@@ -65,8 +65,8 @@ public class InboxResource {
         return jwt.getSubject();
     }
 
-    /** Up to 19 digits: longer is out of range whatever it says, and is never parsed. */
-    private static final Pattern WHOLE_NUMBER = Pattern.compile("[0-9]{1,19}");
+    /** Up to 10 digits, which always fit a long: longer is out of range whatever it says, and is never parsed. */
+    private static final Pattern WHOLE_NUMBER = Pattern.compile("[0-9]{1,10}");
     private static final Pattern UUID_TEXT = Pattern.compile(
             "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
