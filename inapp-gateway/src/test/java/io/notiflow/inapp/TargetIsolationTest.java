@@ -1,12 +1,15 @@
 package io.notiflow.inapp;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.notiflow.core.job.DeliveryJob;
 import io.notiflow.core.job.InappTarget;
+import io.notiflow.core.rabbit.JobPublisher;
 import io.notiflow.core.status.Notification;
 import io.notiflow.core.status.NotificationStatus;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
+import jakarta.enterprise.inject.spi.CDI;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -101,6 +104,24 @@ class TargetIsolationTest {
         }
         assertThat(status(roomRow.id)).isEqualTo(NotificationStatus.QUEUED);
         assertThat(status(everyoneRow.id)).isEqualTo(NotificationStatus.QUEUED);
+    }
+
+    @Test
+    void aJobFromBeforeTypedTargetsTakesItsTargetFromItsRow() throws Exception {
+        String room = "r-" + UUID.randomUUID().toString().substring(0, 8);
+        try (TestSocket member = TestSocket.connect(ws(), token(user("member"), room));
+             TestSocket roomLike = TestSocket.connect(ws(), token("room:" + room))) {
+            Notification row = store(InappTarget.room(room), "Old", "queued before the upgrade",
+                    OffsetDateTime.now(ZoneOffset.UTC));
+            DeliveryJob typed = row.toJob();
+            // The envelope as it was: the receiver spelled 'room:<name>', no target kind, no accept time.
+            DeliveryJob old = new DeliveryJob(typed.notificationId(), typed.channel(), "room:" + room, null,
+                    typed.title(), typed.message(), null, typed.data(), typed.correlationId(), null, null);
+            CDI.current().select(JobPublisher.class).get().publishNew(old);
+
+            assertThat(member.next().get("id").asText()).isEqualTo(row.id.toString());
+            assertThat(roomLike.drain(QUIET)).isEmpty();
+        }
     }
 
     @Test
