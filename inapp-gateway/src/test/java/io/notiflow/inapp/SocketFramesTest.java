@@ -3,8 +3,10 @@ package io.notiflow.inapp;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.notiflow.core.status.Notification;
 import io.notiflow.core.status.NotificationStatus;
+import io.notiflow.inapp.socket.SocketRegistry;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,6 +34,9 @@ class SocketFramesTest {
 
     @TestHTTPResource("/ws")
     URI http;
+
+    @Inject
+    SocketRegistry sockets;
 
     private final List<LogRecord> logged = new CopyOnWriteArrayList<>();
     private final Handler capture = new Handler() {
@@ -93,6 +98,24 @@ class SocketFramesTest {
                 .filter(r -> String.valueOf(r.getMessage()).contains("bad frame")).toList();
         assertThat(aboutBadFrames).as("one line for this connection within the minute").hasSize(1);
         assertThat(logged).as("no stack traces").allSatisfy(r -> assertThat(r.getThrown()).isNull());
+    }
+
+    @Test
+    void aClientThatSendsBadFramesWithoutReadingTheAnswersIsDroppedLikeASlowReader() {
+        String flood = user("flood");
+        try (TestSocket socket = TestSocket.connectNotReading(ws(), token(flood))) {
+            await().atMost(Duration.ofSeconds(5)).until(() -> sockets.openCount(flood) == 1);
+            for (int i = 0; i < 200_000 && sockets.openCount(flood) > 0; i++) {
+                try {
+                    socket.sendText("null");
+                } catch (RuntimeException closedMeanwhile) {
+                    break;
+                }
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> sockets.openCount(flood) == 0);
+        }
+        assertThat(logged.stream().filter(r -> String.valueOf(r.getMessage()).contains("bad frame")))
+                .as("still one line about its bad frames").hasSize(1);
     }
 
     @Test

@@ -185,9 +185,12 @@ public class InboxSocket {
     }
 
     private void reply(WebSocketConnection connection, Map<String, Object> frame) {
+        UserSocket socket = sockets.of(connection);
+        if (socket == null) {
+            return; // closed meanwhile
+        }
         try {
-            connection.sendText(json.writeValueAsString(frame)).subscribe().with(ok -> {
-            }, failure -> LOG.debugf("reply to socket %s not written: %s", connection.id(), failure.getMessage()));
+            socket.reply(json.writeValueAsString(frame));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

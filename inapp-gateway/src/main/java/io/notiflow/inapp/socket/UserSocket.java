@@ -135,7 +135,19 @@ public final class UserSocket {
         badFrames = 0;
     }
 
+    /**
+     * A reply to the client's own frame (an error frame), under the same bound as notifications: a client that
+     * sends bad frames without reading the answers is dropped like any slow reader.
+     */
+    synchronized boolean reply(String text) {
+        return write(text);
+    }
+
     private boolean write(NotificationFrame frame) {
+        return write(encoder.apply(frame));
+    }
+
+    private boolean write(String text) {
         if (closed) {
             return false;
         }
@@ -143,7 +155,7 @@ public final class UserSocket {
             return tooSlow();
         }
         inFlight++;
-        connection.sendText(encoder.apply(frame)).subscribe().with(ok -> flushed(), failure -> {
+        connection.sendText(text).subscribe().with(ok -> flushed(), failure -> {
             flushed();
             LOG.debugf("frame to socket %s of %s not written: %s", id(), user, failure.getMessage());
         });
