@@ -5,6 +5,7 @@ import io.notiflow.api.repository.DlqReplayRepository;
 import io.notiflow.core.job.Channel;
 import io.notiflow.core.job.JobCodec;
 import io.notiflow.core.job.JobHeaders;
+import io.notiflow.core.job.TargetKind;
 import io.notiflow.core.rabbit.Topology;
 import io.notiflow.core.status.Notification;
 import io.notiflow.core.status.NotificationRepository;
@@ -239,6 +240,7 @@ class DeadLetterApiTest {
             case PUSH -> "fcm-token-parked-0123456789";
             case INAPP -> "u-parked";
         };
+        row.targetKind = channel == Channel.INAPP ? TargetKind.USER : null;
         row.subject = channel == Channel.EMAIL ? "Parked" : null;
         row.message = "parked because of " + errorClass;
         row.status = status;

@@ -1,6 +1,7 @@
 package io.notiflow.api;
 
 import io.notiflow.core.job.JobHeaders;
+import io.notiflow.core.job.TargetKind;
 import io.notiflow.core.status.Notification;
 import io.notiflow.core.status.NotificationStatus;
 import io.notiflow.core.testing.BrokerProbe;
@@ -75,11 +76,35 @@ class NotifyApiTest {
 
         awaitJobs("notifications.sms", sms, 1);
         awaitJobs("notifications.push", push, 1);
-        assertThat(row(inappRoom).orElseThrow().receiver).isEqualTo("room:team-7");
-        assertThat(row(inappAll).orElseThrow().receiver).isEqualTo("broadcast");
+        assertThat(row(inappUser).orElseThrow().targetKind).isEqualTo(TargetKind.USER);
+        assertThat(row(inappRoom).orElseThrow().receiver).isEqualTo("team-7");
+        assertThat(row(inappRoom).orElseThrow().targetKind).isEqualTo(TargetKind.ROOM);
+        assertThat(row(inappAll).orElseThrow().receiver).isEqualTo("*");
+        assertThat(row(inappAll).orElseThrow().targetKind).isEqualTo(TargetKind.EVERYONE);
+        assertThat(row(sms).orElseThrow().targetKind).isNull();
         assertThat(row(push).orElseThrow().data).containsEntry("k", "v");
         await().atMost(Duration.ofSeconds(10)).until(() -> List.of(inappUser, inappRoom, inappAll).stream()
                 .allMatch(id -> row(id).orElseThrow().publishedAt != null));
+    }
+
+    @Test
+    void anInappUserIdSpelledLikeARoomOrEveryoneIsStillAUser() throws Exception {
+        for (String to : List.of("room:team-7", "ROOM:team-7", "broadcast", "everyone")) {
+            String id = accept("{\"type\":\"inapp\",\"to\":\"" + to + "\",\"message\":\"only for " + to + "\"}");
+            Notification row = row(id).orElseThrow();
+            assertThat(row.receiver).isEqualTo(to);
+            assertThat(row.targetKind).as("target of to=%s", to).isEqualTo(TargetKind.USER);
+            assertThat(awaitJobs("notifications.inapp", id, 1).get(0).body())
+                    .contains("\"receiver\":\"" + to + "\"").contains("\"targetKind\":\"user\"");
+        }
+        String room = accept("""
+                {"type":"inapp","room":"team-7","message":"for the room"}""");
+        assertThat(awaitJobs("notifications.inapp", room, 1).get(0).body())
+                .contains("\"receiver\":\"team-7\"").contains("\"targetKind\":\"room\"");
+        for (String spaced : List.of(" room:x", "room: x", "broad cast")) {
+            api().body("{\"type\":\"inapp\",\"to\":\"" + spaced + "\",\"message\":\"m\"}").post("/api/notify")
+                    .then().statusCode(400).body("fields", hasKey("to"));
+        }
     }
 
     @Test

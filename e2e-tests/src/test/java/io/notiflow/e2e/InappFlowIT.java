@@ -181,6 +181,13 @@ class InappFlowIT {
         assertThat(clientA.drain(QUIET)).as("A's frames").isEmpty();
         assertThat(clientB.drain(QUIET)).as("B's frames").isEmpty();
 
+        // A user id spelled like a room or everyone is a user: it reaches neither the room nor everyone.
+        for (String userLike : List.of("room:" + ROOM, "broadcast")) {
+            accept(inappTo(userLike, "Not for you", "only for the user named " + userLike, null));
+        }
+        assertThat(clientA.drain(QUIET)).as("A's frames").isEmpty();
+        assertThat(clientB.drain(QUIET)).as("B's frames").isEmpty();
+
         await().atMost(SETTLE).untilAsserted(() -> {
             assertThat(status(broadcast)).isEqualTo("sent");
             assertThat(status(room)).isEqualTo("sent");
@@ -225,7 +232,7 @@ class InappFlowIT {
         String whileAway = accept(inappTo(USER_A, "While you were away", "kept in the inbox", null));
         await().atMost(SETTLE).until(() -> gateway2.logContains("notification " + whileAway + " handed on"));
         await().atMost(SETTLE).untilAsserted(() -> assertThat(notification(whileAway).getList("attempts")).hasSize(1));
-        assertThat(status(whileAway)).as("no socket took it").isEqualTo("queued");
+        assertThat(status(whileAway)).as("handed to the gateways, like its attempt says").isEqualTo("sent");
         assertThat(clientB.drain(QUIET)).as("B's frames").isEmpty();
 
         List<String> unread = unreadOf(USER_A);
@@ -319,7 +326,8 @@ class InappFlowIT {
 
     /** The user's unread personal rows, newest first: what the gateway owes a socket on connect. */
     private static List<String> unreadOf(String user) throws SQLException {
-        return sql("SELECT id FROM notifications WHERE type = 'inapp' AND receiver = '" + user + "'"
+        return sql("SELECT id FROM notifications WHERE type = 'inapp' AND target_kind = 'user'"
+                + " AND receiver = '" + user + "'"
                 + " AND read_at IS NULL AND status <> 'skipped' ORDER BY created_at DESC, id DESC")
                 .stream().map(row -> row.get(0)).toList();
     }

@@ -1,6 +1,8 @@
 package io.notiflow.inapp;
 
 import io.notiflow.core.job.Channel;
+import io.notiflow.core.job.InappTarget;
+import io.notiflow.core.job.TargetKind;
 import io.notiflow.core.rabbit.JobPublisher;
 import io.notiflow.core.status.Notification;
 import io.notiflow.core.status.NotificationRepository;
@@ -42,16 +44,21 @@ public final class GatewayTestSupport {
                 .expiresIn(300).sign(JwtKeysResource.privateKey());
     }
 
-    /** Stores an in-app notification as api-service does (status queued). */
-    static Notification store(String receiver, String title, String message) {
-        return store(receiver, title, message, OffsetDateTime.now(ZoneOffset.UTC));
+    /** Stores an in-app notification for a user as api-service does (status queued). */
+    static Notification store(String user, String title, String message) {
+        return store(InappTarget.user(user), title, message, OffsetDateTime.now(ZoneOffset.UTC));
     }
 
-    static Notification store(String receiver, String title, String message, OffsetDateTime createdAt) {
+    static Notification store(String user, String title, String message, OffsetDateTime createdAt) {
+        return store(InappTarget.user(user), title, message, createdAt);
+    }
+
+    static Notification store(InappTarget target, String title, String message, OffsetDateTime createdAt) {
         Notification row = new Notification();
         row.id = UUID.randomUUID();
         row.type = Channel.INAPP;
-        row.receiver = receiver;
+        row.targetKind = target.kind();
+        row.receiver = target.kind() == TargetKind.EVERYONE ? "*" : target.name();
         row.title = title;
         row.message = message;
         row.data = Map.of("link", "/orders/42");
@@ -64,8 +71,12 @@ public final class GatewayTestSupport {
     }
 
     /** Stores and queues it, the way api-service's outbox relay does. */
-    static Notification queue(String receiver, String title, String message) {
-        Notification row = store(receiver, title, message);
+    static Notification queue(String user, String title, String message) {
+        return queue(InappTarget.user(user), title, message);
+    }
+
+    static Notification queue(InappTarget target, String title, String message) {
+        Notification row = store(target, title, message, OffsetDateTime.now(ZoneOffset.UTC));
         publish(row);
         return row;
     }
@@ -100,11 +111,12 @@ public final class GatewayTestSupport {
                 .setParameter("id", id).getSingleResult()).longValue());
     }
 
-    /** The row's version (PostgreSQL's xmin): it changes whenever anything writes the row. */
-    static String version(UUID id) {
-        return QuarkusTransaction.requiringNew().call(() -> String.valueOf(CDI.current().select(EntityManager.class)
-                .get().createNativeQuery("select xmin::text from notifications where id = :id")
-                .setParameter("id", id).getSingleResult()));
+    /** The outcomes of a row's attempts, in order. */
+    @SuppressWarnings("unchecked")
+    static List<String> attemptOutcomes(UUID id) {
+        return QuarkusTransaction.requiringNew().call(() -> (List<String>) CDI.current().select(EntityManager.class)
+                .get().createNativeQuery("select outcome from delivery_attempts where notification_id = :id"
+                        + " order by attempt_number").setParameter("id", id).getResultList());
     }
 
     private static NotificationRepository repository() {

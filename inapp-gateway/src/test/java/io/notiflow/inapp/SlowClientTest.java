@@ -1,5 +1,6 @@
 package io.notiflow.inapp;
 
+import io.notiflow.core.job.InappTarget;
 import io.notiflow.inapp.socket.NotificationFrame;
 import io.notiflow.inapp.socket.SocketRegistry;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -41,14 +42,14 @@ class SlowClientTest {
             await().atMost(Duration.ofSeconds(5))
                     .until(() -> sockets.openCount(slowUser) == 1 && sockets.openCount(fastUser) == 1);
             int offered = 0;
-            while (offered < 2000 && sockets.dispatch(slowUser, frame(BIG)) > 0) {
+            while (offered < 2000 && sockets.dispatch(InappTarget.user(slowUser), frame(BIG)) > 0) {
                 offered++;
             }
             assertThat(offered).as("frames the slow client was given before being dropped").isLessThan(2000);
-            assertThat(sockets.dispatch(slowUser, frame("after"))).as("the slow socket is gone").isZero();
+            assertThat(sockets.dispatch(InappTarget.user(slowUser), frame("after"))).as("the slow socket is gone").isZero();
 
             NotificationFrame hello = frame("still here");
-            assertThat(sockets.dispatch(fastUser, hello)).isEqualTo(1);
+            assertThat(sockets.dispatch(InappTarget.user(fastUser), hello)).isEqualTo(1);
             assertThat(fast.next().get("id").asText()).isEqualTo(hello.id().toString());
         }
     }

@@ -1,6 +1,7 @@
 package io.notiflow.inapp;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.notiflow.core.job.InappTarget;
 import io.notiflow.core.status.Notification;
 import io.notiflow.core.status.NotificationStatus;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -22,7 +23,7 @@ import static io.notiflow.inapp.GatewayTestSupport.store;
 import static io.notiflow.inapp.GatewayTestSupport.times;
 import static io.notiflow.inapp.GatewayTestSupport.token;
 import static io.notiflow.inapp.GatewayTestSupport.user;
-import static io.notiflow.inapp.GatewayTestSupport.version;
+import static io.notiflow.inapp.GatewayTestSupport.attemptOutcomes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -71,12 +72,12 @@ class SocketDeliveryTest {
         String outsider = user("outsider");
         try (TestSocket inRoom = TestSocket.connect(ws(), token(member, "team-7", "ops"));
              TestSocket notInRoom = TestSocket.connect(ws(), token(outsider, "sales"))) {
-            Notification roomRow = queue("room:team-7", "Standup", "Standup in 5 minutes");
+            Notification roomRow = queue(InappTarget.room("team-7"), "Standup", "Standup in 5 minutes");
             assertThat(inRoom.next().get("id").asText()).isEqualTo(roomRow.id.toString());
             assertThat(notInRoom.drain(QUIET)).isEmpty();
             await().atMost(Duration.ofSeconds(10)).until(() -> status(roomRow.id) == NotificationStatus.SENT);
 
-            Notification everyone = queue("broadcast", "Maintenance", "Down at 22:00 UTC");
+            Notification everyone = queue(InappTarget.everyone(), "Maintenance", "Down at 22:00 UTC");
             assertThat(inRoom.next().get("id").asText()).isEqualTo(everyone.id.toString());
             assertThat(notInRoom.next().get("id").asText()).isEqualTo(everyone.id.toString());
         }
@@ -125,22 +126,26 @@ class SocketDeliveryTest {
         Notification oldest = store(erin, "1", "first", now.minusMinutes(3));
         Notification middle = store(erin, "2", "second", now.minusMinutes(2));
         Notification newest = store(erin, "3", "third", now.minusMinutes(1));
-        String stored = version(newest.id);
         for (Notification row : List.of(oldest, middle, newest)) {
             publish(row);
         }
-        // Handed to the gateways while nobody was connected: the rows wait in the inbox, still queued. Hop 1
-        // (claim, hand-on, attempt row) wrote nothing to the notifications row itself.
+        // Handed to the gateways while nobody was connected: the rows wait in the inbox as sent, which is what
+        // their attempt rows say too; nobody acked them, so not delivered.
         await().atMost(Duration.ofSeconds(10)).until(() -> List.of(oldest, middle, newest).stream()
                 .allMatch(r -> attempts(r.id) == 1));
-        assertThat(status(newest.id)).isEqualTo(NotificationStatus.QUEUED);
-        assertThat(version(newest.id)).isEqualTo(stored);
+        for (Notification row : List.of(oldest, middle, newest)) {
+            assertThat(status(row.id)).isEqualTo(NotificationStatus.SENT);
+            assertThat(times(row.id)[0]).isNotNull();
+            assertThat(times(row.id)[1]).isNull();
+            assertThat(attemptOutcomes(row.id)).containsExactly("sent");
+        }
 
         try (TestSocket socket = TestSocket.connect(ws(), token(erin))) {
             assertThat(List.of(socket.next(), socket.next(), socket.next()))
                     .extracting(f -> f.get("id").asText())
                     .containsExactly(newest.id.toString(), middle.id.toString(), oldest.id.toString());
-            await().atMost(Duration.ofSeconds(10)).until(() -> status(oldest.id) == NotificationStatus.SENT);
+            socket.send("ack", oldest.id);
+            await().atMost(Duration.ofSeconds(10)).until(() -> status(oldest.id) == NotificationStatus.DELIVERED);
             socket.send("read", newest.id);
             await().atMost(Duration.ofSeconds(10)).until(() -> status(newest.id) == NotificationStatus.READ);
         }

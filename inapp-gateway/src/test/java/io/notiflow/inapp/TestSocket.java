@@ -27,12 +27,17 @@ final class TestSocket implements AutoCloseable {
 
     private final WebSocket socket;
     private final BlockingQueue<JsonNode> frames;
+    /** The server's close code (-1: the connection failed without one). */
     final CompletableFuture<Integer> closed;
+    /** The server's close reason. */
+    final CompletableFuture<String> closeReason;
 
-    private TestSocket(WebSocket socket, BlockingQueue<JsonNode> frames, CompletableFuture<Integer> closed) {
+    private TestSocket(WebSocket socket, BlockingQueue<JsonNode> frames, CompletableFuture<Integer> closed,
+                       CompletableFuture<String> closeReason) {
         this.socket = socket;
         this.frames = frames;
         this.closed = closed;
+        this.closeReason = closeReason;
     }
 
     /** Connects with the token as {@code ["bearer-token-carrier", "quarkus-http-upgrade#Authorization#Bearer <jwt>"]}. */
@@ -77,6 +82,7 @@ final class TestSocket implements AutoCloseable {
     private static TestSocket open(WebSocket.Builder builder, URI uri, boolean reading) {
         BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
         CompletableFuture<Integer> closed = new CompletableFuture<>();
+        CompletableFuture<String> closeReason = new CompletableFuture<>();
         WebSocket socket = builder.connectTimeout(Duration.ofSeconds(10)).buildAsync(uri, new WebSocket.Listener() {
             private final StringBuilder partial = new StringBuilder();
 
@@ -105,16 +111,18 @@ final class TestSocket implements AutoCloseable {
 
             @Override
             public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                closeReason.complete(reason);
                 closed.complete(statusCode);
                 return null;
             }
 
             @Override
             public void onError(WebSocket webSocket, Throwable error) {
+                closeReason.complete(null);
                 closed.complete(-1);
             }
         }).join();
-        return new TestSocket(socket, frames, closed);
+        return new TestSocket(socket, frames, closed, closeReason);
     }
 
     /** The next frame, waiting up to 10 s. */
@@ -138,6 +146,18 @@ final class TestSocket implements AutoCloseable {
 
     void send(String type, Object id) {
         socket.sendText("{\"type\":\"" + type + "\",\"id\":\"" + id + "\"}", true).join();
+    }
+
+    /** Sends any text as one frame. */
+    void sendText(String text) {
+        socket.sendText(text, true).join();
+    }
+
+    /** Sends one message as several frames (continuations). */
+    void sendFragments(String... parts) {
+        for (int i = 0; i < parts.length; i++) {
+            socket.sendText(parts[i], i == parts.length - 1).join();
+        }
     }
 
     String subprotocol() {

@@ -182,6 +182,7 @@ public class NotificationService {
         row.id = UUID.randomUUID();
         row.type = draft.type();
         row.receiver = draft.receiver();
+        row.targetKind = draft.targetKind();
         row.subject = draft.subject();
         row.title = draft.title();
         row.message = draft.message();

@@ -2,6 +2,7 @@ package io.notiflow.api.service;
 
 import io.notiflow.api.rest.NotifyRequest;
 import io.notiflow.core.job.Channel;
+import io.notiflow.core.job.TargetKind;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.LinkedHashMap;
@@ -27,6 +28,8 @@ public class NotifyValidator {
     static final int MAX_PUSH_BODY = 4_000;
     static final int MAX_INAPP_BODY = 10_000;
     static final int MAX_DATA_BYTES = 4_096; // FCM's data payload limit
+    /** The receiver of an in-app row for everyone: no user id or room name can be spelled so. */
+    static final String EVERYONE = "*";
 
     /** {@code requestId}: the request's idempotency key, already resolved by {@link IdempotencyKeys}, or null. */
     public NotificationDraft validate(NotifyRequest request, String requestId) {
@@ -56,7 +59,8 @@ public class NotifyValidator {
             throw new InvalidRequestException(errors);
         }
         return new NotificationDraft(type.get(), receiver, request.subject(), request.title(), request.message(),
-                request.html(), request.data(), request.userId(), requestId);
+                request.html(), request.data(), request.userId(), requestId,
+                type.get() == Channel.INAPP ? inappTarget(request) : null);
     }
 
     private static String email(NotifyRequest r, Map<String, String> errors) {
@@ -110,10 +114,9 @@ public class NotifyValidator {
         } else if (!isBlank(r.to())) {
             receiver = FieldRules.identifier("to", r.to(), errors);
         } else if (!isBlank(r.room())) {
-            String room = FieldRules.identifier("room", r.room(), errors);
-            receiver = room == null ? null : "room:" + room;
+            receiver = FieldRules.identifier("room", r.room(), errors);
         } else {
-            receiver = "broadcast";
+            receiver = EVERYONE;
         }
         content(Channel.INAPP, r.subject(), r.title(), r.message(), r.html(), r.data(), errors);
         notFor(r.subject(), "subject", "inapp", errors);
@@ -156,6 +159,14 @@ public class NotifyValidator {
                 data(data, errors);
             }
         }
+    }
+
+    /** Which of the three targets the (valid) request names; the receiver alone never says. */
+    private static TargetKind inappTarget(NotifyRequest r) {
+        if (!isBlank(r.room())) {
+            return TargetKind.ROOM;
+        }
+        return Boolean.TRUE.equals(r.broadcast()) ? TargetKind.EVERYONE : TargetKind.USER;
     }
 
     private static void body(String message, int max, Map<String, String> errors) {

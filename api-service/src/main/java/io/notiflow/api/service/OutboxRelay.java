@@ -7,6 +7,7 @@ import io.notiflow.core.health.TimedWriters;
 import io.notiflow.core.job.Channel;
 import io.notiflow.core.job.DeliveryJob;
 import io.notiflow.core.job.JobCodec;
+import io.notiflow.core.job.TargetKind;
 import io.notiflow.core.rabbit.BrokerUnavailableException;
 import io.notiflow.core.rabbit.ConfirmingPublisher;
 import io.notiflow.core.rabbit.JobPublisher;
@@ -206,7 +207,8 @@ public class OutboxRelay implements TimedWriters {
         // So this transaction (the batch and its stamp by key) is planned on the indexes whatever the statistics say.
         IndexPlans.only(c);
         try (PreparedStatement query = c.prepareStatement("select id, type, receiver, subject, title, message, html,"
-                + " data, correlation_id, created_at, trace_parent from notifications where published_at is null"
+                + " data, correlation_id, created_at, trace_parent, target_kind from notifications"
+                + " where published_at is null"
                 + " order by created_at limit ? for update skip locked")) {
             query.setInt(1, BATCH);
             try (ResultSet rows = query.executeQuery()) {
@@ -218,7 +220,8 @@ public class OutboxRelay implements TimedWriters {
                                     () -> new IllegalStateException("unknown type '" + type + "' in notifications")),
                             rows.getString("receiver"), rows.getString("subject"), rows.getString("title"),
                             rows.getString("message"), rows.getString("html"), codec.decodeData(rows.getString("data")),
-                            rows.getString("correlation_id"), created == null ? null : created.toInstant());
+                            rows.getString("correlation_id"), created == null ? null : created.toInstant(),
+                            TargetKind.fromKey(rows.getString("target_kind")).orElse(null));
                     fresh.add(new JobPublisher.Fresh(job, rows.getString("trace_parent")));
                 }
             }

@@ -5,6 +5,7 @@ import io.notiflow.api.repository.User;
 import io.notiflow.api.repository.UserRepository;
 import io.notiflow.api.rest.NotifyRequest;
 import io.notiflow.core.job.Channel;
+import io.notiflow.core.job.TargetKind;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -312,10 +313,14 @@ public class RecipientPlanner {
             if (!problems.isEmpty()) {
                 return null;
             }
-            return new NotificationDraft(Channel.fromKey(single.type()).orElseThrow(), recipient.to(),
+            return new NotificationDraft(channel(single), recipient.to(),
                     single.subject(), single.title(), single.message(), single.html(), single.data(),
-                    recipient.userId(), requestId);
+                    recipient.userId(), requestId, channel(single) == Channel.INAPP ? TargetKind.USER : null);
         }
+    }
+
+    private static Channel channel(NotifyRequest single) {
+        return Channel.fromKey(single.type()).orElseThrow();
     }
 
     private static Map<String, Object> variables(NotifyRequest r) {

@@ -22,5 +22,7 @@ public record DeliveryJob(
         Map<String, String> data,
         String correlationId,
         /* When the notification was accepted (its row's created_at), for the end-to-end latency metric. */
-        Instant acceptedAt) {
+        Instant acceptedAt,
+        /* In-app only: whom the receiver names (a user, a room, everyone); null on the other channels. */
+        TargetKind targetKind) {
 }

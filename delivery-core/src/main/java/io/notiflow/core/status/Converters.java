@@ -1,6 +1,7 @@
 package io.notiflow.core.status;
 
 import io.notiflow.core.job.Channel;
+import io.notiflow.core.job.TargetKind;
 import jakarta.persistence.AttributeConverter;
 import jakarta.persistence.Converter;
 
@@ -45,6 +46,19 @@ public final class Converters {
         @Override
         public AttemptOutcome convertToEntityAttribute(String key) {
             return key == null ? null : AttemptOutcome.valueOf(key.toUpperCase(java.util.Locale.ROOT));
+        }
+    }
+
+    @Converter
+    public static class TargetKindColumn implements AttributeConverter<TargetKind, String> {
+        @Override
+        public String convertToDatabaseColumn(TargetKind kind) {
+            return kind == null ? null : kind.key();
+        }
+
+        @Override
+        public TargetKind convertToEntityAttribute(String key) {
+            return key == null ? null : TargetKind.fromKey(key).orElseThrow();
         }
     }
 }

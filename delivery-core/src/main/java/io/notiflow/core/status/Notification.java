@@ -2,6 +2,7 @@ package io.notiflow.core.status;
 
 import io.notiflow.core.job.Channel;
 import io.notiflow.core.job.DeliveryJob;
+import io.notiflow.core.job.TargetKind;
 import jakarta.persistence.Column;
 import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
@@ -28,6 +29,11 @@ public class Notification {
 
     /** Null only on a {@code skipped} row whose user has no address for the channel. */
     public String receiver;
+
+    /** In-app only: whether {@code receiver} is a user id, a room name, or everyone ({@code *}); null otherwise. */
+    @Convert(converter = Converters.TargetKindColumn.class)
+    @Column(name = "target_kind")
+    public TargetKind targetKind;
 
     public String subject;
     public String title;
@@ -102,6 +108,6 @@ public class Notification {
     /** The job a worker needs to deliver this notification. */
     public DeliveryJob toJob() {
         return new DeliveryJob(id, type, receiver, subject, title, message, html, data, correlationId,
-                createdAt == null ? null : createdAt.toInstant());
+                createdAt == null ? null : createdAt.toInstant(), targetKind);
     }
 }

@@ -197,13 +197,14 @@ public class StatusRecorder implements TimedWriters {
     }
 
     /**
-     * The attempt succeeded but only handed the job on to a hop that settles the status itself
-     * ({@code ChannelSender#settlesStatusItself}); a row that was retrying is queued again, waiting for that hop.
-     * Any other row is left as it is: this verdict is the claim's release and the attempt row, nothing more.
+     * The attempt succeeded and handed the job on to a hop that may move the status further itself
+     * ({@code ChannelSender#settlesStatusItself}): a row still waiting (queued, retrying) goes sent, like the attempt
+     * row says; a row that hop has already moved on (delivered, read: a client acked it before this verdict was
+     * written) is left as it is, so the status never moves backwards.
      */
     public boolean handedOn(Attempt attempt) {
-        return write(attempt, "update notifications set status = 'queued', last_error = null, updated_at = now()",
-                " and (status || '') = 'retrying'");
+        return write(attempt, "update notifications set status = 'sent', sent_at = coalesce(sent_at, now()),"
+                + " last_error = null, updated_at = now()", " and (status || '') in ('queued', 'retrying')");
     }
 
     /** Failed transiently and was put on the ladder; {@code retries} is the new retry count. */

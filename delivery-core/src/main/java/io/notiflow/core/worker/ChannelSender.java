@@ -18,9 +18,9 @@ public interface ChannelSender {
     String send(DeliveryJob job);
 
     /**
-     * True when a successful {@link #send} only hands the job on to a further hop that settles the notification's
-     * status itself (the in-app gateway marks a row sent once a socket took it, which may be much later). The
-     * engine then records the attempt but does not mark the row sent.
+     * True when a successful {@link #send} hands the job on to a further hop that moves the status on itself (the
+     * in-app gateways mark a row delivered when a client acks it, which may happen before the engine has written
+     * this attempt). The engine then marks a waiting row sent but never overwrites a row that hop moved further.
      */
     default boolean settlesStatusItself() {
         return false;

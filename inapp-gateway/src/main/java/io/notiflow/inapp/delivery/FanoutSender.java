@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.AMQP;
 import io.notiflow.core.job.Channel;
 import io.notiflow.core.job.DeliveryJob;
+import io.notiflow.core.job.InappTarget;
 import io.notiflow.core.job.JobHeaders;
 import io.notiflow.core.rabbit.ConfirmingPublisher;
+import io.notiflow.core.status.Notification;
 import io.notiflow.core.status.NotificationRepository;
 import io.notiflow.core.worker.ChannelSender;
 import io.notiflow.core.worker.PermanentDeliveryException;
@@ -15,14 +17,14 @@ import io.notiflow.inapp.socket.NotificationFrame;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.time.Instant;
 import java.util.Map;
 
 /**
  * The in-app channel's "send one": hand the job to every gateway instance through the fanout exchange, with a
  * publisher confirm. The mandatory flag makes a publish with no instance listening fail (transient, so it goes up
- * the retry ladder). Whether a socket took it is only known there, so instances settle the status
- * ({@link #settlesStatusItself()}): a row stays queued until pushed to a socket, then goes sent.
+ * the retry ladder). A confirmed publish is the channel's "sent": every instance has it, and pushes it to the
+ * sockets it holds (a user who is offline gets it as backlog on connect). A client's ack may reach the row before
+ * the engine writes that verdict ({@link #settlesStatusItself()}), so a row further along is never set back.
  */
 @ApplicationScoped
 public class FanoutSender implements ChannelSender {
@@ -57,7 +59,7 @@ public class FanoutSender implements ChannelSender {
             throw new TransientDeliveryException("gateway-feed-down", "this gateway's fanout queue is not consumed yet",
                     null);
         }
-        FanoutMessage message = new FanoutMessage(job.receiver(), NotificationFrame.of(job, acceptedAt(job)));
+        FanoutMessage message = message(job);
         AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
                 .contentType("application/json")
                 .deliveryMode(1) // the instances' queues are transient; the row is the durable copy
@@ -69,16 +71,21 @@ public class FanoutSender implements ChannelSender {
         return null;
     }
 
-    /** When the notification was accepted: carried by the job; read from its row for a job published before that. */
-    private Instant acceptedAt(DeliveryJob job) {
-        if (job.acceptedAt() != null) {
-            return job.acceptedAt();
+    /**
+     * The target and accept time come with the job; a job published before it carried them (waiting on the ladder
+     * or replayed from the DLQ) takes them from its row, which migration V10 typed.
+     */
+    private FanoutMessage message(DeliveryJob job) {
+        if (job.targetKind() != null && job.acceptedAt() != null) {
+            return new FanoutMessage(InappTarget.of(job.targetKind(), job.receiver()),
+                    NotificationFrame.of(job, job.acceptedAt()));
         }
-        return QuarkusTransaction.requiringNew()
+        Notification row = QuarkusTransaction.requiringNew()
                 .call(() -> notifications.findByIdOptional(job.notificationId()))
-                .map(row -> row.createdAt.toInstant())
                 .orElseThrow(() -> new PermanentDeliveryException("unknown-notification",
                         "no notifications row with id " + job.notificationId()));
+        return new FanoutMessage(InappTarget.of(row.targetKind, row.receiver),
+                NotificationFrame.of(job, row.createdAt.toInstant()));
     }
 
     private byte[] encode(FanoutMessage message) {

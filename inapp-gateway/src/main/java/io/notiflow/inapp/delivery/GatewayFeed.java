@@ -7,7 +7,6 @@ import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.notiflow.core.correlation.Correlation;
 import io.notiflow.core.rabbit.BrokerConnection;
-import io.notiflow.inapp.service.StatusMarks;
 import io.notiflow.inapp.socket.SocketRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -20,9 +19,9 @@ import java.io.IOException;
 
 /**
  * This instance's leg of the fan-out: its own exclusive, auto-delete, server-named queue bound to
- * {@value #EXCHANGE}, consumed to push each notification to the sockets open here. A row pushed to at least
- * one socket goes sent ({@link StatusMarks}, batched off this thread). A message that finds none of its recipients here is dropped: the row stays in the
- * inbox, and the backlog delivers it when the user connects.
+ * {@value #EXCHANGE}, consumed to push each notification to the sockets open here that its target names. A
+ * message that finds none of its recipients here is dropped: a user's row stays in the inbox, and the backlog
+ * delivers it when the user connects.
  * <p>
  * The queue dies with the connection; when the broker comes back, a new one is declared and bound (the
  * client's own recovery is not asked to restore a server-named queue).
@@ -37,17 +36,15 @@ public class GatewayFeed {
 
     private final BrokerConnection broker;
     private final SocketRegistry sockets;
-    private final StatusMarks sentMarks;
     private final ObjectMapper json;
 
     private volatile boolean running;
     private volatile com.rabbitmq.client.Channel channel;
     private volatile String queue;
 
-    public GatewayFeed(BrokerConnection broker, SocketRegistry sockets, StatusMarks sentMarks, ObjectMapper json) {
+    public GatewayFeed(BrokerConnection broker, SocketRegistry sockets, ObjectMapper json) {
         this.broker = broker;
         this.sockets = sockets;
-        this.sentMarks = sentMarks;
         this.json = json;
     }
 
@@ -139,14 +136,16 @@ public class GatewayFeed {
         public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
             try (Correlation.Scope ignored = Correlation.inScope(properties.getCorrelationId())) {
                 FanoutMessage message = json.readValue(body, FanoutMessage.class);
-                int pushed = sockets.dispatch(message.receiver(), message.frame());
-                if (pushed > 0) {
-                    sentMarks.pushed(message.frame().id());
+                if (message.target() == null || message.frame() == null) {
+                    // From a gateway older than typed targets: its receiver string is not interpreted here.
+                    LOG.debugf("fanout message %s without a target dropped", properties.getMessageId());
+                    return;
                 }
+                int pushed = sockets.dispatch(message.target(), message.frame());
                 LOG.debugf("notification %s for %s pushed to %d local socket(s)", message.frame().id(),
-                        message.receiver(), pushed);
+                        message.target(), pushed);
             } catch (IOException | RuntimeException e) {
-                // Live push only; the row is still in the inbox.
+                // Live push only; a user's row is still in the inbox.
                 LOG.errorf(e, "fanout message not pushed");
             }
         }

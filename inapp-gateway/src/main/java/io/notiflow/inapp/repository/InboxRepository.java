@@ -16,34 +16,34 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
 /**
- * A user's in-app rows in {@code notifications}. Every query is scoped by {@code receiver = :user}, so no path
- * through here reads or changes another user's rows. Status moves only forward
+ * A user's in-app rows in {@code notifications}: those whose target is that user ({@code target_kind = 'user'}
+ * and {@code receiver = :user}). Every query is scoped so, so no path through here reads or changes another
+ * user's rows, nor a room's or everyone's, whatever the user id is spelled like. Status moves only forward
  * (queued/retrying → sent → delivered → read); each update names the statuses it may leave. Callers own the
  * transactions.
  */
 @ApplicationScoped
 public class InboxRepository {
 
-    /** Personal in-app rows of one user (rooms and broadcasts are live only, see README). */
-    private static final String MINE = "type = 'inapp' and receiver = :user";
+    /** Personal in-app rows of one user (rooms and everyone are live only, see README). */
+    private static final String MINE = "type = 'inapp' and target_kind = 'user' and receiver = :user";
     /** Not read yet, and meant to be shown. */
     private static final String UNREAD = "read_at is null and status <> 'skipped'";
     private static final String COLUMNS = "id, title, message, data::text, status, created_at, delivered_at, read_at";
     /**
-     * The batched marks below find their rows by primary key, and must keep doing so. Their other conditions are
+     * The batched acks find their rows by primary key, and must keep doing so. Their other conditions are
      * written as {@code (column || '')}, which no index matches: with statistics from before a burst (autovacuum
      * off, or behind) the planner took {@code type = 'inapp'} as reason to walk the partial inbox index and filter
      * every in-app row for each batch (20,000 rows for a batch of 100 in a probe), and a plain status condition
      * can draw it to the status index the same way.
      */
-    private static final String INAPP = "(n.type || '') = 'inapp'";
+    private static final String PERSONAL = "(n.type || '') = 'inapp' and (n.target_kind || '') = 'user'";
     /** The (id, receiver) pairs of a batch of acks, as a relation {@code a}: two array parameters. */
     private static final String ACKED = "unnest(cast(? as uuid[]), cast(? as varchar[])) as a(id, receiver)";
 
@@ -89,70 +89,31 @@ public class InboxRepository {
                 .setParameter("id", id).setParameter("user", user).getResultList().isEmpty();
     }
 
-    /**
-     * Pushed to a socket as part of its backlog on connect. Only rows the gateways have been handed already are
-     * marked: a row whose hop 1 has not run yet (it was stored a moment before the socket opened) stays queued, so
-     * hop 1 still fans it out to the user's other open sockets instead of taking it as settled and skipping them.
-     */
-    public int markBacklogSent(Collection<UUID> ids) {
-        if (ids.isEmpty()) {
-            return 0;
-        }
-        return jdbc(c -> {
-            Array keys = c.createArrayOf("uuid", ids.toArray());
-            lockInKeyOrder(c, keys);
-            return updateSent(c, keys, " and not exists (select 1 from delivery_claims k"
-                    + " where k.notification_id = n.id) and exists (select 1 from delivery_attempts d"
-                    + " where d.notification_id = n.id and d.outcome = 'sent')");
-        });
-    }
-
-    /** Rows {@code keys} (locked already) that are still waiting and meet {@code condition} go sent. */
-    private static int updateSent(Connection c, Array keys, String condition) throws SQLException {
-        try (PreparedStatement update = c.prepareStatement("update notifications n set status = 'sent',"
-                + " sent_at = coalesce(sent_at, now()), last_error = null, updated_at = now()"
-                + " where id = any(?) and " + INAPP + " and (n.status || '') in ('queued', 'retrying')" + condition)) {
-            update.setArray(1, keys);
-            return update.executeUpdate();
-        }
-    }
-
     /** A row of a user: what an ack names. */
     public record Owned(String user, UUID id) {
     }
 
     /**
-     * The gateway's batched marks, in the caller's transaction: clients acknowledged {@code acks} (each row moves to
-     * delivered only for its own user), and {@code pushed} went live to at least one socket (any row, personal, room
-     * or broadcast, that is still waiting moves to sent). The acks go first, so a row pushed and acked in the same
-     * batch is written once, straight to delivered. Returns the acks' rows that moved.
+     * A batch of the clients' acks, in the caller's transaction: each row moves to delivered only for its own user.
+     * Returns the rows that moved.
      */
-    public Set<Owned> markPushedAndAcked(Collection<UUID> pushed, List<? extends Pairs> acks) {
-        if (pushed.isEmpty() && acks.isEmpty()) {
+    public Set<Owned> markAcked(List<? extends Pairs> acks) {
+        if (acks.isEmpty()) {
             return Set.of();
         }
         return jdbc(c -> {
-            Set<UUID> all = new HashSet<>(pushed);
-            acks.forEach(a -> all.add(a.id()));
-            lockInKeyOrder(c, c.createArrayOf("uuid", all.toArray()));
-            Set<Owned> moved = acks.isEmpty() ? Set.of() : owned(c, "update notifications n set status = 'delivered',"
-                    + " delivered_at = now(), sent_at = coalesce(n.sent_at, now()), last_error = null,"
-                    + " updated_at = now() from " + ACKED + " where n.id = a.id and n.receiver = a.receiver and "
-                    + INAPP + " and (n.status || '') in ('queued', 'retrying', 'sent') returning n.receiver, n.id",
-                    acks);
-            Set<UUID> waiting = new HashSet<>(pushed);
-            moved.forEach(o -> waiting.remove(o.id()));
-            if (!waiting.isEmpty()) {
-                updateSent(c, c.createArrayOf("uuid", waiting.toArray()), "");
-            }
-            return moved;
+            lockInKeyOrder(c, c.createArrayOf("uuid", acks.stream().map(Pairs::id).distinct().toArray()));
+            return owned(c, "update notifications n set status = 'delivered', delivered_at = now(),"
+                    + " sent_at = coalesce(n.sent_at, now()), last_error = null, updated_at = now() from " + ACKED
+                    + " where n.id = a.id and n.receiver = a.receiver and " + PERSONAL
+                    + " and (n.status || '') in ('queued', 'retrying', 'sent') returning n.receiver, n.id", acks);
         });
     }
 
     /** Which of these rows exist for the user named with each. */
     public Set<Owned> owned(List<? extends Pairs> acks) {
         return jdbc(c -> owned(c, "select n.receiver, n.id from notifications n join " + ACKED
-                + " on n.id = a.id and n.receiver = a.receiver where " + INAPP, acks));
+                + " on n.id = a.id and n.receiver = a.receiver where " + PERSONAL, acks));
     }
 
     /**

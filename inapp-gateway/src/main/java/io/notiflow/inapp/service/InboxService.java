@@ -6,7 +6,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.transaction.Transactional;
 
-import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -35,24 +34,17 @@ public class InboxService {
         return inbox.unread(user, limit);
     }
 
-    /** A socket got these rows as its backlog on connect (see {@link InboxRepository#markBacklogSent}). */
-    @Transactional
-    public void backlogPushed(Collection<UUID> ids) {
-        inbox.markBacklogSent(ids);
-    }
-
     /** A client's ack of row {@code id}; {@code unknown} is run when {@code user} has no such row. */
     public record Ack(String user, UUID id, Runnable unknown) implements InboxRepository.Pairs {
     }
 
     /**
-     * The gateway's batched marks, in one transaction: rows pushed to a socket go sent, rows clients acked go
-     * delivered (acking a row that is further along is fine; a row in both goes straight to delivered). For an
-     * acked id its user does not own, the ack's {@code unknown} runs after the commit.
+     * A batch of the clients' acks, in one transaction: the rows go delivered (acking a row that is further along
+     * is fine). For an acked id its user does not own, the ack's {@code unknown} runs after the commit.
      */
-    public void mark(Collection<UUID> pushed, List<Ack> acks) {
+    public void mark(List<Ack> acks) {
         List<Ack> unknown = QuarkusTransaction.requiringNew().call(() -> {
-            Set<InboxRepository.Owned> moved = inbox.markPushedAndAcked(pushed, acks);
+            Set<InboxRepository.Owned> moved = inbox.markAcked(acks);
             List<Ack> rest = acks.stream().filter(a -> !moved.contains(new InboxRepository.Owned(a.user(), a.id())))
                     .toList();
             if (rest.isEmpty()) {

@@ -2,6 +2,7 @@ package io.notiflow.inapp.socket;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.notiflow.core.job.InappTarget;
 import io.notiflow.inapp.config.GatewaySettings;
 import io.quarkus.websockets.next.WebSocketConnection;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,14 +13,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The sockets open on this gateway instance. A receiver is a user id (every socket of that user), {@code room:<name>}
- * (every socket whose token lists the room) or {@code broadcast} (every socket).
+ * The sockets open on this gateway instance. A target is a user (every socket of that user), a room (every socket
+ * whose token lists the room) or everyone (every socket); its kind is a type, so no user id reaches a room.
  */
 @ApplicationScoped
 public class SocketRegistry {
-
-    public static final String BROADCAST = "broadcast";
-    public static final String ROOM_PREFIX = "room:";
 
     private final Map<String, UserSocket> byConnection = new ConcurrentHashMap<>();
     /** The same sockets by user, so a personal notification finds its sockets without a scan. */
@@ -44,6 +42,11 @@ public class SocketRegistry {
         return socket;
     }
 
+    /** The socket of an open connection; null once it has closed. */
+    UserSocket of(WebSocketConnection connection) {
+        return byConnection.get(connection.id());
+    }
+
     void close(WebSocketConnection connection) {
         UserSocket socket = byConnection.remove(connection.id());
         if (socket != null) {
@@ -55,17 +58,13 @@ public class SocketRegistry {
         }
     }
 
-    /** Offers the frame to every local socket the receiver names; returns how many took it. */
-    public int dispatch(String receiver, NotificationFrame frame) {
-        List<UserSocket> targets;
-        if (BROADCAST.equals(receiver)) {
-            targets = List.copyOf(byConnection.values());
-        } else if (receiver.startsWith(ROOM_PREFIX)) {
-            String room = receiver.substring(ROOM_PREFIX.length());
-            targets = byConnection.values().stream().filter(s -> s.inRoom(room)).toList();
-        } else {
-            targets = List.copyOf(byUser.getOrDefault(receiver, Set.of()));
-        }
+    /** Offers the frame to every local socket the target names; returns how many took it. */
+    public int dispatch(InappTarget target, NotificationFrame frame) {
+        List<UserSocket> targets = switch (target.kind()) {
+            case USER -> List.copyOf(byUser.getOrDefault(target.name(), Set.of()));
+            case ROOM -> byConnection.values().stream().filter(s -> s.inRoom(target.name())).toList();
+            case EVERYONE -> List.copyOf(byConnection.values());
+        };
         int taken = 0;
         for (UserSocket socket : targets) {
             if (socket.offer(frame)) {
