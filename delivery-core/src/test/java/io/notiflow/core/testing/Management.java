@@ -1,0 +1,23 @@
+package io.notiflow.core.testing;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * Where the running test application's management interface answers ({@code /q/health}, {@code /q/metrics},
+ * {@code /q/openapi}): its own random port on 127.0.0.1, apart from the application's HTTP port.
+ */
+public final class Management {
+
+    private Management() {
+    }
+
+    /** The management interface's base URL ({@code test.management.url}), without a trailing slash. */
+    public static String baseUrl() {
+        return ConfigProvider.getConfig().getValue("test.management.url", String.class).replaceAll("/+$", "");
+    }
+
+    /** {@code path} (starting with {@code /q/}) on the management interface. */
+    public static String url(String path) {
+        return baseUrl() + path;
+    }
+}
