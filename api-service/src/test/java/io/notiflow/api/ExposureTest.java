@@ -56,6 +56,9 @@ class ExposureTest {
                 control.connect(new InetSocketAddress("127.0.0.2", everywhere.getLocalPort()), 2000);
             }
         }
+        try (Socket onLoopback = new Socket()) {
+            onLoopback.connect(new InetSocketAddress("127.0.0.1", management.getPort()), 2000);
+        }
         assertThatThrownBy(() -> {
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress("127.0.0.2", management.getPort()), 2000);
