@@ -62,10 +62,8 @@ public final class SecretRules {
         if (DEFAULT_VALUES.contains(lower)) {
             return "is a well-known default, not a secret";
         }
-        for (String mark : PLACEHOLDER_MARKS) {
-            if (lower.contains(mark)) {
-                return "is a placeholder (it contains \"" + mark + "\"); set a randomly generated value";
-            }
+        if (PLACEHOLDER_MARKS.stream().anyMatch(lower::contains)) {
+            return "is a placeholder; set a randomly generated value";
         }
         if (value.length() < minLength) {
             return "is " + value.length() + " characters long; use at least " + minLength
