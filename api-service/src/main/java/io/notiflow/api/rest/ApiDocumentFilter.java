@@ -38,6 +38,10 @@ public class ApiDocumentFilter implements OASFilter {
         components.addSecurityScheme(BEARER, OASFactory.createSecurityScheme().type(SecurityScheme.Type.HTTP)
                 .scheme("bearer").bearerFormat("JWT")
                 .description("An in-app user token from POST /api/tokens: inapp-gateway's /ws and /api/inbox take it"));
+        // Jackson writes an absent value as null: every property that is not required may be null.
+        if (components.getSchemas() != null) {
+            components.getSchemas().values().forEach(ApiDocumentFilter::optionalMeansNullable);
+        }
         components.addSchema("Problem", problemSchema());
         openAPI.setSecurity(List.of(OASFactory.createSecurityRequirement().addScheme(API_KEY)));
 
@@ -75,6 +79,19 @@ public class ApiDocumentFilter implements OASFilter {
         responses.getAPIResponses().forEach((code, response) -> {
             if (code.startsWith("4") || code.startsWith("5")) {
                 response.setContent(problemContent());
+            }
+        });
+    }
+
+    private static void optionalMeansNullable(Schema schema) {
+        if (schema.getProperties() == null) {
+            return;
+        }
+        List<String> required = schema.getRequired() == null ? List.of() : schema.getRequired();
+        schema.getProperties().forEach((name, property) -> {
+            if (!required.contains(name) && property.getRef() == null && property.getType() != null
+                    && !property.getType().contains(Schema.SchemaType.NULL)) {
+                property.addType(Schema.SchemaType.NULL);
             }
         });
     }

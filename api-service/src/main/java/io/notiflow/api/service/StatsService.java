@@ -9,7 +9,6 @@ import io.notiflow.core.status.WorkerInstanceRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -48,8 +47,7 @@ public class StatsService {
     }
 
     /** Ready messages; null while the broker is unreachable or the queue is not declared yet. */
-    public record QueueDepth(String channel, @Schema(nullable = true) Long queued,
-                             @Schema(nullable = true) Long deadLettered) {
+    public record QueueDepth(String channel, Long queued, Long deadLettered) {
     }
 
     /**
