@@ -1,6 +1,7 @@
 package io.notiflow.api;
 
 import io.notiflow.core.testing.BrokerProbe;
+import io.notiflow.core.testing.Management;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -93,6 +94,6 @@ class ObservabilityTest {
     }
 
     private static String scrape() {
-        return RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
+        return RestAssured.get(Management.url("/q/metrics")).then().statusCode(200).extract().asString();
     }
 }

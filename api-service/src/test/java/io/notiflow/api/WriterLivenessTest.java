@@ -2,6 +2,7 @@ package io.notiflow.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.notiflow.core.testing.Management;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -95,7 +96,7 @@ class WriterLivenessTest {
 
     /** The database-writers check of /q/health/live, whose answer must be {@code status} when that is not null. */
     private static JsonNode writersCheck(Integer status) throws Exception {
-        Response response = RestAssured.get("/q/health/live");
+        Response response = RestAssured.get(Management.url("/q/health/live"));
         if (status != null) {
             assertThat(response.statusCode()).as("GET /q/health/live: %s", response.asString()).isEqualTo(status);
         }

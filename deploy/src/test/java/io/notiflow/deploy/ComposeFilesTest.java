@@ -79,6 +79,9 @@ class ComposeFilesTest {
             // RabbitSettings: an address list (the nodes of a cluster) wins over host and port.
             "RABBITMQ_HOST", List.of("RABBITMQ_ADDRESSES"));
 
+    /** Settings ending in _HOST that name the interface a service listens on, not a host it talks to. */
+    private static final Set<String> BIND_ADDRESSES = Set.of("MANAGEMENT_HOST", "QUARKUS_HTTP_HOST");
+
     private static final Pattern EXPRESSION = Pattern.compile("\\$\\{([^:}$]+)(?::([^}]*))?}");
     private static final Pattern INTERPOLATION = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}]*))?}");
     private static final Pattern LOCAL = Pattern.compile("localhost|127\\.0\\.0\\.1");
@@ -173,6 +176,9 @@ class ComposeFilesTest {
             int port = modules.get(module).port;
             assertTrue(lines.contains("EXPOSE " + port), where + ": " + dockerfile + " exposes " + port
                     + " (quarkus.http.port)");
+            int management = modules.get(module).managementPort;
+            assertTrue(lines.contains("EXPOSE " + management), where + ": " + dockerfile + " exposes " + management
+                    + " (quarkus.management.port)");
         }
     }
 
@@ -181,33 +187,57 @@ class ComposeFilesTest {
         for (Compose compose : List.of(dev, prod)) {
             compose.moduleServices().forEach((module, serviceName) -> {
                 int port = modules.get(module).port;
+                int management = modules.get(module).managementPort;
                 Map<String, Object> service = compose.services.get(serviceName);
                 String where = compose + " service " + serviceName;
                 Set<Integer> containerPorts = containerPorts(service);
                 assertTrue(containerPorts.contains(port), where + ": container port " + port
                         + " (quarkus.http.port of " + module + ") is not in ports/expose " + containerPorts);
+                assertTrue(containerPorts.contains(management), where + ": container port " + management
+                        + " (quarkus.management.port of " + module + ") is not in ports/expose " + containerPorts);
                 for (String published : list(service.get("ports"))) {
                     String[] parts = resolveDefaults(published).split(":");
                     if (parts.length >= 2) {
-                        assertEquals(String.valueOf(port), parts[parts.length - 2], where
-                                + ": published as " + published + "; the fixed ports are the services' own");
+                        String target = parts[parts.length - 1].replaceAll("/.*", "");
+                        assertTrue(Set.of(String.valueOf(port), String.valueOf(management)).contains(target),
+                                where + ": publishes container port " + target + "; only " + port + " and "
+                                        + management + " are the service's own");
+                        assertEquals(target, parts[parts.length - 2], where + ": published as " + published
+                                + "; the fixed ports are the services' own");
+                        if (target.equals(String.valueOf(management))) {
+                            assertTrue(parts.length == 3 && parts[0].equals("127.0.0.1"), where + ": the management"
+                                    + " interface (/q/*) is published beyond 127.0.0.1: " + published);
+                        }
                     }
                 }
-                String overridden = compose.environment(serviceName).get("QUARKUS_HTTP_PORT");
+                Map<String, String> env = compose.environment(serviceName);
+                String overridden = env.get("QUARKUS_HTTP_PORT");
                 assertTrue(overridden == null || overridden.equals(String.valueOf(port)),
                         where + ": QUARKUS_HTTP_PORT=" + overridden + " moves the service off " + port);
+                String managementOverridden = env.get("QUARKUS_MANAGEMENT_PORT");
+                assertTrue(managementOverridden == null || managementOverridden.equals(String.valueOf(management)),
+                        where + ": QUARKUS_MANAGEMENT_PORT=" + managementOverridden + " moves it off " + management);
+                // Its default, 127.0.0.1, would hide the management interface from the proxies and the host port.
+                assertEquals("0.0.0.0", env.get("MANAGEMENT_HOST"), where + ": MANAGEMENT_HOST");
                 String health = String.valueOf(healthTest(service));
-                assertTrue(health.contains("/" + port) && health.contains("/q/health/ready"),
-                        where + ": the health check asks /q/health/ready on port " + port + ": " + health);
+                assertTrue(health.contains("/" + management) && health.contains("/q/health/ready"), where
+                        + ": the health check asks /q/health/ready on the management port " + management + ": "
+                        + health);
             });
-            // A proxy in front of the services must send each one to its own port.
+            // A proxy in front of the services must send each one to its own port, check it on its management
+            // port, and never route to the management port.
             for (Path cfg : compose.mountedFiles()) {
                 String text = Files.readString(cfg);
                 for (ServiceModule module : modules.values()) {
-                    Matcher m = Pattern.compile("\\b" + Pattern.quote(module.name) + ":(\\d+)").matcher(text);
+                    Matcher m = Pattern.compile("\\b" + Pattern.quote(module.name) + ":(\\d+)(.*)").matcher(text);
                     while (m.find()) {
-                        assertEquals(String.valueOf(module.port), m.group(1),
-                                compose + ": " + root.relativize(cfg) + " sends to " + m.group());
+                        String where = compose + ": " + root.relativize(cfg) + " sends to " + m.group(0).trim();
+                        assertEquals(String.valueOf(module.port), m.group(1), where);
+                        Matcher check = Pattern.compile("\\bcheck\\b(.*)").matcher(m.group(2));
+                        if (check.find()) {
+                            assertTrue(check.group(1).contains("port " + module.managementPort), where
+                                    + ": /q/health/ready is on the management port " + module.managementPort);
+                        }
                     }
                 }
             }
@@ -278,7 +308,8 @@ class ComposeFilesTest {
                     if (m.find()) {
                         host = m.group(1);
                         port = m.group(2);
-                    } else if (name.endsWith("_HOST") && value.matches("[A-Za-z0-9][A-Za-z0-9.-]*")) {
+                    } else if (name.endsWith("_HOST") && !BIND_ADDRESSES.contains(name)
+                            && value.matches("[A-Za-z0-9][A-Za-z0-9.-]*")) {
                         host = value;
                     }
                     if (host == null) {
@@ -506,11 +537,108 @@ class ComposeFilesTest {
         assertTrue(interpolated.isEmpty(), "prod: variables missing from .env.example: " + interpolated);
     }
 
+    @Test
+    void managementPortsAreTheFixedOnes() {
+        // DESIGN.md: 9080-9084, in the order of the HTTP ports 8080-8084.
+        modules.values().forEach(m -> assertEquals(m.port + 1000, m.managementPort,
+                m.name + ": quarkus.management.port beside quarkus.http.port " + m.port));
+    }
+
+    @Test
+    void productionServicesLogInWithLeastPrivilege() throws IOException {
+        String postgres = prod.servicesWithImage("postgres:").get(0);
+        String superuser = variableOf(prod.environment(postgres).get("POSTGRES_USER"));
+        String superPassword = variableOf(prod.environment(postgres).get("POSTGRES_PASSWORD"));
+        Set<String> admins = new TreeSet<>();
+        prod.servicesWithImage("rabbitmq:").forEach(node -> admins.add(variableOf(prod.environment(node).get("RABBITMQ_DEFAULT_USER"))));
+
+        // The one-shot containers that make the roles and the broker user, and what they are given.
+        String roles = oneShotMounting("deploy/postgres/roles.sql");
+        Map<String, String> rolesEnv = prod.environment(roles);
+        String roleScript = Files.readString(root.resolve("deploy/postgres/roles.sql"));
+        String rolesCommand = String.valueOf(prod.services.get(roles).get("command"));
+        for (String var : List.of("migration_user", "migration_password", "app_user", "app_password")) {
+            assertTrue(rolesCommand.contains("-v " + var + "="), "prod " + roles + ": passes " + var + " to roles.sql");
+        }
+        String appUser = variableOf(rolesEnv.get("POSTGRES_APP_USER"));
+        String appPassword = variableOf(rolesEnv.get("POSTGRES_APP_PASSWORD"));
+        String migrationUser = variableOf(rolesEnv.get("POSTGRES_MIGRATION_USER"));
+        String migrationPassword = variableOf(rolesEnv.get("POSTGRES_MIGRATION_PASSWORD"));
+        assertTrue(roleScript.contains("ALTER DATABASE %I OWNER TO %I', :'database', :'migration_user'"),
+                "roles.sql: the migration role owns the database (and so its schema)");
+        Matcher grants = Pattern.compile("GRANT ([A-Z, ]+) ON (?:ALL )?TABLES (?:IN SCHEMA public )?TO %I").matcher(roleScript);
+        int tableGrants = 0;
+        while (grants.find()) {
+            tableGrants++;
+            assertEquals("SELECT, INSERT, UPDATE, DELETE", grants.group(1).trim(),
+                    "roles.sql: the runtime role gets rows only, not " + grants.group(1));
+        }
+        assertEquals(2, tableGrants, "roles.sql: row rights on today's tables and, by default, on later ones");
+        assertEquals(2, roleScript.split("LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE", -1).length - 1,
+                "roles.sql: both roles log in and may not make roles, databases or superusers");
+
+        String user = oneShotMounting("deploy/rabbitmq/app-user.sh");
+        Map<String, String> userEnv = prod.environment(user);
+        String userScript = Files.readString(root.resolve("deploy/rabbitmq/app-user.sh"));
+        assertTrue(userScript.contains("set_permissions -p \"$RABBITMQ_VIRTUAL_HOST\" \"$RABBITMQ_USERNAME\""),
+                "app-user.sh: the user's rights are in its vhost");
+        assertTrue(userScript.contains("set_user_tags \"$RABBITMQ_USERNAME\"\n"),
+                "app-user.sh: the user has no tags (no console, no HTTP API)");
+
+        prod.moduleServices().forEach((module, serviceName) -> {
+            Map<String, String> env = prod.environment(serviceName);
+            String where = "prod " + serviceName;
+            String dbUser = variableOf(env.get("QUARKUS_DATASOURCE_USERNAME"));
+            assertEquals(appUser, dbUser, where + ": the datasource logs in as the runtime role of " + roles);
+            assertEquals(appPassword, variableOf(env.get("QUARKUS_DATASOURCE_PASSWORD")), where);
+            assertFalse(Set.of(superuser, superPassword).contains(dbUser), where + ": not as the superuser");
+            if (modules.get(module).migrates) {
+                assertEquals(migrationUser, variableOf(env.get("QUARKUS_FLYWAY_USERNAME")),
+                        where + ": Flyway migrates as the migration role");
+                assertEquals(migrationPassword, variableOf(env.get("QUARKUS_FLYWAY_PASSWORD")), where);
+            } else {
+                assertFalse(env.containsKey("QUARKUS_FLYWAY_USERNAME"), where + ": only the migrating service"
+                        + " holds the migration role");
+            }
+            String rabbitUser = variableOf(env.get("RABBITMQ_USERNAME"));
+            assertFalse(admins.contains(rabbitUser), where + ": not as the broker's administrator");
+            assertEquals(variableOf(userEnv.get("RABBITMQ_USERNAME")), rabbitUser, where + ": the user of " + user);
+            assertEquals(variableOf(userEnv.get("RABBITMQ_PASSWORD")), variableOf(env.get("RABBITMQ_PASSWORD")), where);
+            assertEquals(userEnv.get("RABBITMQ_VIRTUAL_HOST"), env.get("RABBITMQ_VIRTUAL_HOST"),
+                    where + ": the vhost the user is limited to");
+            assertFalse(resolveDefaults(env.get("RABBITMQ_VIRTUAL_HOST")).equals("/"),
+                    where + ": a vhost of its own, not the broker's default /");
+            assertFalse(env.containsKey("ALLOW_DEV_SECRETS"), where + ": production refuses development secrets");
+            Set<String> before = prod.startedAfter(serviceName);
+            assertTrue(before.contains(roles) && before.contains(user), where + " starts after " + roles + " and "
+                    + user + " completed: " + before);
+        });
+        dev.moduleServices().forEach((module, serviceName) -> assertEquals("true",
+                dev.environment(serviceName).get("ALLOW_DEV_SECRETS"), "dev " + serviceName
+                        + ": postgres/postgres and guest/guest are development secrets; ALLOW_DEV_SECRETS"));
+    }
+
+    /** The one-shot container of prod that mounts {@code file}. */
+    private static String oneShotMounting(String file) {
+        Path wanted = root.resolve(file).normalize();
+        return prod.services.keySet().stream().filter(prod::isOneShot)
+                .filter(n -> prod.mountedFiles(n).contains(wanted)).findFirst()
+                .orElseGet(() -> fail("prod: a one-shot container runs " + file));
+    }
+
+    /** The variable a compose value interpolates ({@code ${NAME:-x}} -> NAME), or the literal itself. */
+    private static String variableOf(String value) {
+        assertNotNull(value, "a value");
+        Matcher m = INTERPOLATION.matcher(value);
+        return m.matches() ? m.group(1) : value;
+    }
+
     // --- the code's side ---------------------------------------------------------------------------------------
 
     /** A service module and what its configuration reads. */
-    record ServiceModule(String name, Path dir, int port, boolean migrates, boolean validatesSchema,
-                         String jdbcUrl, Map<String, String> reads, Map<Set<String>, String> localhostDefaults) {
+    record ServiceModule(String name, Path dir, int port, int managementPort, boolean migrates,
+                         boolean validatesSchema, String jdbcUrl, Map<String, String> reads,
+                         Map<Set<String>, String> localhostDefaults) {
     }
 
     private static Map<String, ServiceModule> serviceModules() throws IOException {
@@ -623,9 +751,11 @@ class ComposeFilesTest {
             }
         }
         int port = Integer.parseInt(properties.getOrDefault("quarkus.http.port", "8080"));
+        assertEquals("true", properties.get("quarkus.management.enabled"), name + ": the management interface");
+        int managementPort = Integer.parseInt(properties.getOrDefault("quarkus.management.port", "9000"));
         boolean migrates = "true".equals(properties.get("quarkus.flyway.migrate-at-start"));
         boolean validates = "true".equals(properties.get("quarkus.flyway.validate-at-start"));
-        return new ServiceModule(name, dir, port, migrates, validates,
+        return new ServiceModule(name, dir, port, managementPort, migrates, validates,
                 properties.get("quarkus.datasource.jdbc.url"), reads, localhost);
     }
 
@@ -826,8 +956,9 @@ class ComposeFilesTest {
             return String.valueOf(services.get(service).getOrDefault("image", ""));
         }
 
+        /** The long-running services of an image (one-shot helpers that share it left out). */
         List<String> servicesWithImage(String prefix) {
-            return services.keySet().stream().filter(s -> image(s).startsWith(prefix)).toList();
+            return services.keySet().stream().filter(s -> image(s).startsWith(prefix) && !isOneShot(s)).toList();
         }
 
         /** dependency -> condition ("service_started" for the short form). */
@@ -850,6 +981,20 @@ class ComposeFilesTest {
             }
             return services.keySet().stream().allMatch(s -> !dependsOn(s).containsKey(service)
                     || "service_completed_successfully".equals(dependsOn(s).get(service)));
+        }
+
+        /** Services this one waits for (any condition), directly or through them. */
+        Set<String> startedAfter(String service) {
+            Set<String> seen = new LinkedHashSet<>();
+            Deque<String> pending = new ArrayDeque<>(List.of(service));
+            while (!pending.isEmpty()) {
+                dependsOn(pending.pop()).keySet().forEach(dependency -> {
+                    if (seen.add(dependency)) {
+                        pending.push(dependency);
+                    }
+                });
+            }
+            return seen;
         }
 
         /** Services this one waits for to be healthy, directly or through them. */

@@ -120,8 +120,29 @@ class ConsoleIT {
                 "Debian's firefox-esr (apt-get install -y firefox-esr)");
     }
 
+    /**
+     * The packaged defaults a browser meets: the console under its CSP (which the two runs above worked under), and
+     * a gateway that grants CORS to no other origin unless INBOX_ALLOWED_ORIGINS names it.
+     */
     @Test
     @Order(3)
+    void theConsoleIsLockedDownAndTheInboxGrantsNoOtherOrigin() {
+        var console = RestAssured.given().baseUri(api.baseUrl()).get("/console/");
+        assertThat(console.statusCode()).isEqualTo(200);
+        assertThat(console.header("Content-Security-Policy")).contains("script-src 'self'", "frame-ancestors 'none'");
+        assertThat(console.header("X-Frame-Options")).isEqualTo("DENY");
+        var preflight = RestAssured.given().baseUri(gateway.baseUrl()).header("Origin", "https://app.example.test")
+                .header("Access-Control-Request-Method", "GET")
+                .header("Access-Control-Request-Headers", "authorization").options("/api/inbox");
+        assertThat(preflight.header("Access-Control-Allow-Origin")).isNull();
+        assertThat(preflight.statusCode()).isEqualTo(403);
+        assertThat(RestAssured.given().baseUri(api.baseUrl()).get("/q/metrics").statusCode())
+                .as("nothing under /q/ on the API port").isEqualTo(404);
+        assertThat(RestAssured.given().baseUri(api.managementUrl()).get("/q/metrics").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(4)
     void aStoppedWorkerTakesItsHeartbeatRowAlong() throws Exception {
         String gatewayRows = "SELECT provider_circuit, consuming FROM worker_instances WHERE service = 'inapp-gateway'";
         assertThat(E2eSql.rows(DATABASE, gatewayRows)).containsExactly(List.of("closed", "t"));

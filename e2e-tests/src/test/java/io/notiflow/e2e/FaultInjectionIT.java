@@ -361,7 +361,7 @@ class FaultInjectionIT {
     }
 
     private static int readiness(HttpClient http, ServiceProcess service) throws Exception {
-        HttpRequest get = HttpRequest.newBuilder(URI.create(service.baseUrl() + "/q/health/ready"))
+        HttpRequest get = HttpRequest.newBuilder(URI.create(service.managementUrl() + "/q/health/ready"))
                 .timeout(Duration.ofSeconds(10)).GET().build();
         return http.send(get, HttpResponse.BodyHandlers.discarding()).statusCode();
     }

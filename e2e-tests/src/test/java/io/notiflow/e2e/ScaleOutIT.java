@@ -444,8 +444,10 @@ class ScaleOutIT {
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build());
     }
 
+    /** GET {@code path}; {@code /q/*} (health, metrics) is on the service's management interface. */
     private static Answer get(ServiceProcess service, String path) {
-        return send(HttpRequest.newBuilder(URI.create(service.baseUrl() + path)).timeout(Duration.ofSeconds(10))
+        String base = path.startsWith("/q/") ? service.managementUrl() : service.baseUrl();
+        return send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
                 .GET().build());
     }
 

@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One packaged service ({@code java -jar .../quarkus-app/quarkus-run.jar}) run as a separate process on a free
- * port, configured only through environment variables, as an operator runs it. Output goes to
+ * port, with its management interface ({@code /q/*}) on another, both bound to 127.0.0.1 as {@code bin/run} binds
+ * them, configured only through environment variables, as an operator runs it. Output goes to
  * {@code target/e2e-logs/<name>.log} (appended across restarts). It runs from a copy of the module's
  * {@code quarkus-app} taken when the suite starts, so a concurrent rebuild of the module does not change its jars
  * under it. A JVM shutdown hook kills whatever is still running, so a failed or interrupted run leaves no process
@@ -47,6 +48,7 @@ public final class ServiceProcess {
     private final String name;
     private final Path jar;
     private final int port;
+    private final int managementPort;
     private final Map<String, String> env;
     private final Path log;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -64,8 +66,15 @@ public final class ServiceProcess {
         }
         this.jar = snapshot(packaged);
         this.port = freePort();
-        this.env = new LinkedHashMap<>(env);
+        this.managementPort = freePort();
+        this.env = new LinkedHashMap<>();
+        this.env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        // Development infrastructure (postgres/postgres, guest/guest, short test keys); a suite that checks the
+        // production refusal of such secrets removes it.
+        this.env.put("ALLOW_DEV_SECRETS", "true");
+        this.env.putAll(env);
         this.env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        this.env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
         this.log = Path.of(System.getProperty("e2e.logs", "target/e2e-logs")).resolve(name + ".log");
     }
 
@@ -77,6 +86,11 @@ public final class ServiceProcess {
         return "http://127.0.0.1:" + port;
     }
 
+    /** The management interface: {@code /q/health}, {@code /q/metrics}, {@code /q/openapi}. */
+    public String managementUrl() {
+        return "http://127.0.0.1:" + managementPort;
+    }
+
     public boolean isRunning() {
         Process current = process;
         return current != null && current.isAlive();
@@ -84,6 +98,36 @@ public final class ServiceProcess {
 
     /** Starts the process and returns once {@code /q/health/ready} answers 200. */
     public synchronized ServiceProcess start() {
+        launch();
+        awaitReady();
+        return this;
+    }
+
+    /**
+     * Starts a process that is expected to refuse to start: waits for it to exit and returns its exit code (fails
+     * when it is still running after {@code within}).
+     */
+    public synchronized int startExpectingExit(Duration within) {
+        launch();
+        Process current = process;
+        try {
+            if (!current.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
+                current.destroyForcibly();
+                waitForExit(current);
+                throw new IllegalStateException(name + " still ran after " + within.toSeconds() + " s. Log tail ("
+                        + log + "):\n" + logTail(60));
+            }
+        } catch (InterruptedException e) {
+            current.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } finally {
+            RUNNING.remove(current);
+        }
+        return current.exitValue();
+    }
+
+    private void launch() {
         if (isRunning()) {
             throw new IllegalStateException(name + " is already running");
         }
@@ -94,19 +138,25 @@ public final class ServiceProcess {
         // Only what this suite sets: an operator's RETRY_DELAYS_EMAIL, SMTP_* or JWT_* in the shell must not leak in.
         builder.environment().keySet().removeIf(k -> k.startsWith("RETRY_DELAYS") || k.startsWith("SMTP_")
                 || k.startsWith("RABBITMQ_") || k.startsWith("QUARKUS_") || k.startsWith("WORKER_")
-                || k.startsWith("JWT_") || k.startsWith("INAPP_") || k.equals("API_KEYS"));
-        builder.environment().putAll(env);
+                || k.startsWith("JWT_") || k.startsWith("INAPP_") || k.equals("API_KEYS")
+                || k.startsWith("MANAGEMENT_") || k.equals("ALLOW_DEV_SECRETS"));
+        env.forEach((k, v) -> {
+            if (v == null) {
+                builder.environment().remove(k);
+            } else {
+                builder.environment().put(k, v);
+            }
+        });
         try {
             Files.createDirectories(log.getParent());
-            Files.writeString(log, "%n===== %s: starting %s on port %d =====%n".formatted(Instant.now(), name, port),
+            Files.writeString(log, "%n===== %s: starting %s on port %d (management %d) =====%n".formatted(
+                            Instant.now(), name, port, managementPort),
                     StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             process = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
         }
         RUNNING.put(process, this);
-        awaitReady();
-        return this;
     }
 
     /** SIGKILL: no shutdown hooks, no acks, sockets dropped by the kernel, as in a crash or an OOM kill. */
@@ -212,7 +262,7 @@ public final class ServiceProcess {
 
     private void awaitReady() {
         Instant deadline = Instant.now().plus(READY_TIMEOUT);
-        HttpRequest ready = HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready"))
+        HttpRequest ready = HttpRequest.newBuilder(URI.create(managementUrl() + "/q/health/ready"))
                 .timeout(Duration.ofSeconds(5)).GET().build();
         String lastAnswer = "no answer yet";
         while (Instant.now().isBefore(deadline)) {
@@ -335,6 +385,6 @@ public final class ServiceProcess {
 
     @Override
     public String toString() {
-        return name + " on " + baseUrl() + " (" + jar + ")";
+        return name + " on " + baseUrl() + ", management " + managementUrl() + " (" + jar + ")";
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.notiflow.core.job.InappTarget;
 import io.notiflow.core.status.Notification;
 import io.notiflow.core.status.NotificationStatus;
+import io.notiflow.core.testing.Management;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -106,7 +107,7 @@ class SocketDeliveryTest {
             assertThat(times(row.id)[1]).isNotNull();
             assertThat(times(row.id)[2]).isNull();
             // Hop 1's claim and verdict, and the marks, are timed writes on /q/metrics.
-            assertThat(RestAssured.get("/q/metrics").then().statusCode(200).extract().asString())
+            assertThat(RestAssured.get(Management.url("/q/metrics")).then().statusCode(200).extract().asString())
                     .containsPattern("notiflow_db_writes_seconds_count\\{writer=\"status-claims\"} [1-9]")
                     .containsPattern("notiflow_db_writes_seconds_count\\{writer=\"status-verdicts\"} [1-9]")
                     .containsPattern("notiflow_db_writes_seconds_count\\{writer=\"inapp-status-marks\"} [1-9]")

@@ -2,6 +2,7 @@ package io.notiflow.inapp;
 
 import io.notiflow.core.status.Notification;
 import io.notiflow.core.status.NotificationStatus;
+import io.notiflow.core.testing.Management;
 import io.notiflow.inapp.service.InboxService;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -30,7 +31,7 @@ class StatusMarksTest {
 
     @Test
     void livenessWatchesTheStatusMarksWriter() {
-        String body = RestAssured.get("/q/health/live").then().statusCode(200).extract().asString();
+        String body = RestAssured.get(Management.url("/q/health/live")).then().statusCode(200).extract().asString();
         JsonPath health = JsonPath.from(body);
         assertThat(health.getString("status")).isEqualTo("UP");
         Map<String, Object> data = health.getMap("checks.find { it.name == 'database-writers' }.data");

@@ -11,6 +11,7 @@ import io.notiflow.core.status.DeliveryAttempt;
 import io.notiflow.core.status.Notification;
 import io.notiflow.core.status.NotificationStatus;
 import io.notiflow.core.testing.BrokerProbe;
+import io.notiflow.core.testing.Management;
 import io.notiflow.core.testing.WorkerTestSupport;
 import io.notiflow.core.worker.GuardedSender;
 import io.notiflow.push.repository.DeadDeviceTokenRepository;
@@ -236,7 +237,7 @@ class FcmDeliveryTest {
         DeliveryAttempt deferred = notifications.attempts(waiting.id).get(0);
         assertThat(deferred.errorClass).isEqualTo("circuit-open");
         assertThat(notifications.row(waiting.id).status).isNotIn(NotificationStatus.FAILED, NotificationStatus.SENT);
-        given().when().get("/q/health/ready")
+        given().when().get(Management.url("/q/health/ready"))
                 .then().statusCode(200)
                 .body("checks.find { it.name == 'delivery-worker' }.data.providerCircuit", is("open"));
 

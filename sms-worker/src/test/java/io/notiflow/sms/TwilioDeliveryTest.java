@@ -9,6 +9,7 @@ import io.notiflow.core.status.DeliveryAttempt;
 import io.notiflow.core.status.Notification;
 import io.notiflow.core.status.NotificationStatus;
 import io.notiflow.core.testing.BrokerProbe;
+import io.notiflow.core.testing.Management;
 import io.notiflow.core.testing.WorkerTestSupport;
 import io.notiflow.core.worker.GuardedSender;
 import io.quarkus.test.junit.QuarkusTest;
@@ -155,11 +156,11 @@ class TwilioDeliveryTest {
                 .atMost(Duration.ofSeconds(4)).pollInterval(Duration.ofMillis(100))
                 .until(() -> WorkerTestSupport.heartbeatRow().providerCircuit, "open"::equals));
 
-        given().when().get("/q/health/ready")
+        given().when().get(Management.url("/q/health/ready"))
                 .then().statusCode(200)
                 .body("status", is("UP"))
                 .body("checks.find { it.name == 'delivery-worker' }.data.providerCircuit", is("open"));
-        given().when().get("/q/metrics")
+        given().when().get(Management.url("/q/metrics"))
                 .then().statusCode(200)
                 .body(matchesPattern("(?s).*ft_circuitbreaker_state_current\\{[^}]*state=\"open\"[^}]*} 1\\.0.*"));
         rowShowsOpen.join();

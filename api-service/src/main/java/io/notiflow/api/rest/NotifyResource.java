@@ -16,9 +16,11 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import java.util.List;
 
@@ -43,6 +45,11 @@ public class NotifyResource {
                     + "[{\"messageId\":..,\"status\":..,\"userId\"|\"to\":..,\"reason\":..}]}.")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = NotifyRequest.class)))
+    @APIResponse(responseCode = "202", description = "Stored durably; it will be delivered",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT,
+                    requiredProperties = "status")))
+    @APIResponse(responseCode = "422", description = "The Idempotency-Key (request_id) was used with another"
+            + " payload, or a template renders beyond its limits")
     public Response notify(String body, @HeaderParam(IdempotencyKeys.HEADER) String idempotencyKey,
                            @HeaderParam(ApiKeyFilter.HEADER) String apiKey,
                            @Context ContainerRequestContext requestContext) {

@@ -22,6 +22,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,6 +47,10 @@ public class TemplateResource {
     @Operation(summary = "Save a template; saving an existing code, channel and locale adds its next version")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = TemplateRequest.class)))
+    @APIResponse(responseCode = "201", description = "Saved as a new version; Location names the template",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = TemplateView.class)))
+    @APIResponse(responseCode = "409", description = "Another save of the same variant won the version number")
     public Response create(String body) {
         Template saved = service.add(validator.validate(json.read(body, TemplateRequest.class)));
         return Response.created(UriBuilder.fromPath("/api/templates/{code}").build(saved.code))
@@ -84,6 +89,7 @@ public class TemplateResource {
     @Path("/{code}")
     @Operation(summary = "Delete a template (all versions), or only its ?channel= and/or ?locale= variants;"
             + " notifications already accepted keep their text")
+    @APIResponse(responseCode = "204", description = "Deleted")
     public Response delete(@PathParam("code") String code, @QueryParam("channel") String channel,
                            @QueryParam("locale") String locale) {
         Map<String, String> errors = new LinkedHashMap<>();
@@ -104,6 +110,10 @@ public class TemplateResource {
             + " variables, without saving it; a draft that would not save is a 400 naming the problem")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = DraftPreviewRequest.class)))
+    @APIResponse(responseCode = "200", description = "The rendered fields",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = PreviewView.class)))
+    @APIResponse(responseCode = "422", description = "A field renders beyond its limits")
     public PreviewView previewDraft(String body) {
         DraftPreviewRequest request = json.read(body, DraftPreviewRequest.class);
         return PreviewView.of(service.render(validator.validateDraft(request.template()), request.variables(), ""));
@@ -114,6 +124,10 @@ public class TemplateResource {
     @Operation(summary = "Render a template with variables, as POST /api/notify would for that channel and locale")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = PreviewRequest.class)))
+    @APIResponse(responseCode = "200", description = "The rendered fields",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = PreviewView.class)))
+    @APIResponse(responseCode = "422", description = "A field renders beyond its limits")
     public PreviewView preview(@PathParam("code") String code, String body) {
         PreviewRequest request = body == null || body.isBlank() ? new PreviewRequest(null, null, null)
                 : json.read(body, PreviewRequest.class);

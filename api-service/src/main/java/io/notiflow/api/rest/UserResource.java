@@ -19,6 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -49,6 +50,9 @@ public class UserResource {
     @Operation(summary = "Create a user: addresses per channel, device tokens, locale and channel preferences")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = UserRequest.class)))
+    @APIResponse(responseCode = "201", description = "Created; Location names it",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UserView.class)))
+    @APIResponse(responseCode = "409", description = "A user with this id exists already")
     public Response create(String body) {
         UserView created = view(service.create(validator.validate(json.read(body, UserRequest.class), null)));
         return Response.created(UriBuilder.fromPath("/api/users/{id}").build(created.id())).entity(created).build();
@@ -73,6 +77,7 @@ public class UserResource {
     @DELETE
     @Path("/{id}")
     @Operation(summary = "Delete a user and their device tokens (their notifications stay)")
+    @APIResponse(responseCode = "204", description = "Deleted")
     public Response delete(@PathParam("id") String id) {
         service.delete(checkedId(id));
         return Response.noContent().build();
@@ -89,6 +94,7 @@ public class UserResource {
     @DELETE
     @Path("/{id}/push_tokens/{token}")
     @Operation(summary = "Remove a device token from a user")
+    @APIResponse(responseCode = "204", description = "Removed")
     public Response removeToken(@PathParam("id") String id, @PathParam("token") String token) {
         // Any stored token can be removed, also one that today's rule would refuse; none is longer than the column.
         if (token.length() > MAX_STORED_TOKEN) {

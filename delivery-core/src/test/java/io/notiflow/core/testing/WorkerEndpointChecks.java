@@ -2,7 +2,6 @@ package io.notiflow.core.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.eclipse.microprofile.config.ConfigProvider;
 
 import java.io.IOException;
 import java.net.URI;
@@ -16,9 +15,9 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What an operator's probes and scrapers see on a channel worker's HTTP port, checked the same way for every
- * channel. Call from the worker's own {@code @QuarkusTest}: the address is the running test application's
- * ({@code test.url}).
+ * What an operator's probes and scrapers see on a channel worker's management interface, checked the same way for
+ * every channel. Call from the worker's own {@code @QuarkusTest}: the address is the running test application's
+ * ({@code test.management.url}).
  */
 public final class WorkerEndpointChecks {
 
@@ -102,8 +101,7 @@ public final class WorkerEndpointChecks {
     }
 
     private static HttpResponse<String> get(String path) {
-        String base = ConfigProvider.getConfig().getValue("test.url", String.class);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base.replaceAll("/+$", "") + path))
+        HttpRequest request = HttpRequest.newBuilder(URI.create(Management.url(path)))
                 .timeout(Duration.ofSeconds(30)).GET().build();
         try {
             return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
