@@ -43,17 +43,24 @@ public class TemplateRenderer {
         }
     }
 
-    /** Variables whose values hold CR or LF, used in a part that is one line (a subject, a title). */
-    public static class LineBreakInValueException extends RuntimeException {
+    /** A render that failed because of some of the variables; {@link #names()} says which. */
+    public abstract static class VariablesException extends RuntimeException {
         private final Set<String> names;
 
-        LineBreakInValueException(Set<String> names) {
-            super("line breaks in variables " + names);
+        VariablesException(String problem, Set<String> names) {
+            super(problem + " " + names);
             this.names = names;
         }
 
         public Set<String> names() {
             return names;
+        }
+    }
+
+    /** Variables whose values hold CR or LF, used in a part that is one line (a subject, a title). */
+    public static class LineBreakInValueException extends VariablesException {
+        LineBreakInValueException(Set<String> names) {
+            super("line breaks in variables", names);
         }
     }
 
@@ -85,13 +92,11 @@ public class TemplateRenderer {
     }
 
     /** Variables used by value tags but not given (or null), in the order first met. */
-    public static class MissingVariablesException extends RuntimeException {
-        private final Set<String> names;
-
+    public static class MissingVariablesException extends VariablesException {
         MissingVariablesException(Set<String> names) {
-            super("missing variables " + names);
-            this.names = names;
+            super("missing variables", names);
         }
+    }
 
         public Set<String> names() {
             return names;
