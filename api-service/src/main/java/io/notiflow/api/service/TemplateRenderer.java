@@ -98,11 +98,6 @@ public class TemplateRenderer {
         }
     }
 
-        public Set<String> names() {
-            return names;
-        }
-    }
-
     private final RestrictedFactory text = new RestrictedFactory(Output.TEXT);
     private final RestrictedFactory html = new RestrictedFactory(Output.HTML);
     private final int maxBytes;
