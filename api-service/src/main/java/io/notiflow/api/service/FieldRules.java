@@ -23,12 +23,10 @@ public final class FieldRules {
     private static final PhoneNumberUtil PHONE_NUMBERS = PhoneNumberUtil.getInstance();
     /** With no default region, only numbers with a leading + and country code parse. */
     private static final String UNKNOWN_REGION = "ZZ";
-    /**
-     * FCM registration tokens: URL-safe base64 plus ':' separators. At most {@value #MAX_DEVICE_TOKEN} characters:
-     * a token is a push notification's receiver ({@code notifications.receiver varchar(512)}).
-     */
-    private static final Pattern DEVICE_TOKEN = Pattern.compile("^[A-Za-z0-9_:.\\-]{20,512}$");
+    /** A device token is a push notification's receiver ({@code notifications.receiver varchar(512)}). */
     public static final int MAX_DEVICE_TOKEN = 512;
+    /** FCM registration tokens: URL-safe base64 plus ':' separators. */
+    private static final Pattern DEVICE_TOKEN = Pattern.compile("^[A-Za-z0-9_:.\\-]{20," + MAX_DEVICE_TOKEN + "}$");
     /** {@code notifications.receiver}, what GET /api/notifications?receiver= compares with. */
     public static final int MAX_RECEIVER = 512;
     private static final Pattern IDENTIFIER = Pattern.compile("^[A-Za-z0-9._:@\\-]{1,128}$");
