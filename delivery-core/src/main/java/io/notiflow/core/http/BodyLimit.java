@@ -1,0 +1,92 @@
+package io.notiflow.core.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+import java.util.Map;
+
+/**
+ * A request body limit that holds whatever the transfer encoding, before any resource runs (and so also where a
+ * resource would answer without reading the body): a declared Content-Length above it is refused unread, and a
+ * chunked body is read here, reading stopping at the limit. Above it: 413 as a problem document, and the connection
+ * closes. A chunked body read in full is kept for the resource ({@link #readBody}).
+ */
+public final class BodyLimit {
+
+    /** Runs before the REST layer's own routes. */
+    private static final int ORDER = -1_000;
+    private static final String READ_HERE = "notiflow.body-read";
+
+    private BodyLimit() {
+    }
+
+    /** Installs the limit of {@code maxBytes} on the routes matching {@code path} (e.g. {@code /api/*}). */
+    public static void install(Router router, String path, int maxBytes, ObjectMapper mapper) {
+        BodyHandler chunkedBody = BodyHandler.create(false).setBodyLimit(maxBytes).setMergeFormAttributes(false);
+        router.route(path).order(ORDER)
+                .handler(context -> {
+                    String length = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+                    if (length != null) {
+                        if (declaredTooLarge(length, maxBytes)) {
+                            context.fail(413); // refused unread
+                        } else {
+                            context.next(); // HTTP framing holds the body to its declared length
+                        }
+                    } else if (context.request().getHeader(HttpHeaders.TRANSFER_ENCODING) != null) {
+                        context.put(READ_HERE, Boolean.TRUE);
+                        chunkedBody.handle(context); // read here, up to the limit
+                    } else {
+                        context.next(); // no body
+                    }
+                })
+                .failureHandler(context -> refuse(context, maxBytes, mapper));
+    }
+
+    /** The chunked body {@link #install}'s handler read in full, or null when it read none. */
+    public static byte[] readBody(RoutingContext context) {
+        if (context.get(READ_HERE) == null) {
+            return null;
+        }
+        Buffer body = context.body().buffer();
+        return body == null ? new byte[0] : body.getBytes();
+    }
+
+    private static boolean declaredTooLarge(String contentLength, int maxBytes) {
+        try {
+            return Long.parseLong(contentLength.trim()) > maxBytes;
+        } catch (NumberFormatException e) {
+            return false; // the transport refuses a malformed length itself
+        }
+    }
+
+    /** A body the handler refused (413, or a form it could not decode), answered as a problem document. */
+    private static void refuse(RoutingContext context, int maxBytes, ObjectMapper mapper) {
+        int status = context.statusCode();
+        if (status < 400 || status > 499 || context.response().headWritten()) {
+            context.next();
+            return;
+        }
+        String title = HttpResponseStatus.valueOf(status).reasonPhrase();
+        Problem problem = status == 413
+                ? new Problem("about:blank", title, 413, "the request body is larger than " + maxBytes + " bytes",
+                        Map.of("body", "is larger than " + maxBytes + " bytes"), null)
+                : Problem.of(status, title, "the request body cannot be read");
+        String body;
+        try {
+            body = mapper.writeValueAsString(problem);
+        } catch (JsonProcessingException e) {
+            body = "{\"type\":\"about:blank\",\"status\":" + status + "}";
+        }
+        // The rest of the body is not read: the connection closes after the answer.
+        context.response().setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                .putHeader(HttpHeaders.CONNECTION, "close")
+                .end(body);
+    }
+}
