@@ -3,6 +3,7 @@ package io.notiflow.core.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
@@ -65,6 +66,15 @@ public final class BodyLimit {
         }
     }
 
+    private static boolean formFieldTooLong(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof HttpPostRequestDecoder.TooLongFormFieldException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** A body the handler refused (413, or a form it could not decode), answered as a problem document. */
     private static void refuse(RoutingContext context, int maxBytes, ObjectMapper mapper) {
         int status = context.statusCode();
@@ -72,11 +82,20 @@ public final class BodyLimit {
             context.next();
             return;
         }
-        String title = HttpResponseStatus.valueOf(status).reasonPhrase();
-        Problem problem = status == 413
-                ? new Problem("about:blank", title, 413, "the request body is larger than " + maxBytes + " bytes",
-                        Map.of("body", "is larger than " + maxBytes + " bytes"), null)
-                : Problem.of(status, title, "the request body cannot be read");
+        Problem problem;
+        if (status == 413) {
+            problem = new Problem("about:blank", HttpResponseStatus.valueOf(413).reasonPhrase(), 413,
+                    "the request body is larger than " + maxBytes + " bytes",
+                    Map.of("body", "is larger than " + maxBytes + " bytes"), null);
+        } else if (formFieldTooLong(context.failure())) {
+            // A form body is decoded while it is read, and one field can outgrow the decoder's bound first.
+            status = 413;
+            problem = Problem.of(413, HttpResponseStatus.valueOf(413).reasonPhrase(),
+                    "the request body holds a form field larger than this service reads");
+        } else {
+            problem = Problem.of(status, HttpResponseStatus.valueOf(status).reasonPhrase(),
+                    "the request body cannot be read");
+        }
         String body;
         try {
             body = mapper.writeValueAsString(problem);
