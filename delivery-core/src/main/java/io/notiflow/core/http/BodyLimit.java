@@ -3,12 +3,11 @@ package io.notiflow.core.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 
 import java.util.Map;
 
@@ -29,7 +28,6 @@ public final class BodyLimit {
 
     /** Installs the limit of {@code maxBytes} on the routes matching {@code path} (e.g. {@code /api/*}). */
     public static void install(Router router, String path, int maxBytes, ObjectMapper mapper) {
-        BodyHandler chunkedBody = BodyHandler.create(false).setBodyLimit(maxBytes).setMergeFormAttributes(false);
         router.route(path).order(ORDER)
                 .handler(context -> {
                     String length = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
@@ -40,8 +38,7 @@ public final class BodyLimit {
                             context.next(); // HTTP framing holds the body to its declared length
                         }
                     } else if (context.request().getHeader(HttpHeaders.TRANSFER_ENCODING) != null) {
-                        context.put(READ_HERE, Boolean.TRUE);
-                        chunkedBody.handle(context); // read here, up to the limit
+                        readChunked(context, maxBytes);
                     } else {
                         context.next(); // no body
                     }
@@ -49,13 +46,44 @@ public final class BodyLimit {
                 .failureHandler(context -> refuse(context, maxBytes, mapper));
     }
 
+    /**
+     * Reads a chunked body as bytes, whatever its content type (nothing is decoded here, so a form body gets the
+     * same answers as with a Content-Length), and stops reading at the limit with a 413.
+     */
+    private static void readChunked(RoutingContext context, int maxBytes) {
+        HttpServerRequest request = context.request();
+        Buffer body = Buffer.buffer();
+        boolean[] refused = {false};
+        request.handler(chunk -> {
+            if (refused[0]) {
+                return;
+            }
+            if (body.length() + chunk.length() > maxBytes) {
+                refused[0] = true;
+                context.fail(413);
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        request.exceptionHandler(failure -> {
+            if (!refused[0]) {
+                refused[0] = true;
+                context.fail(400, failure);
+            }
+        });
+        request.endHandler(end -> {
+            if (!refused[0]) {
+                context.put(READ_HERE, body);
+                context.next();
+            }
+        });
+        request.resume();
+    }
+
     /** The chunked body {@link #install}'s handler read in full, or null when it read none. */
     public static byte[] readBody(RoutingContext context) {
-        if (context.get(READ_HERE) == null) {
-            return null;
-        }
-        Buffer body = context.body().buffer();
-        return body == null ? new byte[0] : body.getBytes();
+        Buffer body = context.get(READ_HERE);
+        return body == null ? null : body.getBytes();
     }
 
     private static boolean declaredTooLarge(String contentLength, int maxBytes) {
@@ -66,16 +94,7 @@ public final class BodyLimit {
         }
     }
 
-    private static boolean formFieldTooLong(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof HttpPostRequestDecoder.TooLongFormFieldException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** A body the handler refused (413, or a form it could not decode), answered as a problem document. */
+    /** A body the handler refused (413, or a broken chunked encoding), answered as a problem document. */
     private static void refuse(RoutingContext context, int maxBytes, ObjectMapper mapper) {
         int status = context.statusCode();
         if (status < 400 || status > 499 || context.response().headWritten()) {
@@ -87,11 +106,6 @@ public final class BodyLimit {
             problem = new Problem("about:blank", HttpResponseStatus.valueOf(413).reasonPhrase(), 413,
                     "the request body is larger than " + maxBytes + " bytes",
                     Map.of("body", "is larger than " + maxBytes + " bytes"), null);
-        } else if (formFieldTooLong(context.failure())) {
-            // A form body is decoded while it is read, and one field can outgrow the decoder's bound first.
-            status = 413;
-            problem = Problem.of(413, HttpResponseStatus.valueOf(413).reasonPhrase(),
-                    "the request body holds a form field larger than this service reads");
         } else {
             problem = Problem.of(status, HttpResponseStatus.valueOf(status).reasonPhrase(),
                     "the request body cannot be read");
