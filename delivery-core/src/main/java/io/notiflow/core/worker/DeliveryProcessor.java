@@ -130,7 +130,7 @@ public class DeliveryProcessor {
             providerId = tracing.providerCall(channel, () -> guarded.send(sender, job));
         } catch (CircuitBreakerOpenException e) {
             // The provider is known to be down: wait on the ladder without spending a retry.
-            int step = policy.nextStep(Math.max(failedBefore, 1), Optional.empty()).orElse(policy.maxRetries());
+            int step = policy.deferralStep(failedBefore);
             // Not an attempt: numbered after the last real one, so attempt numbers stay those of real sends.
             status.deferred(new Attempt(job.notificationId(), failedBefore, AttemptOutcome.DEFERRED,
                     "circuit-open", "provider circuit breaker is open; waiting on retry step " + step, 0));
@@ -147,8 +147,7 @@ public class DeliveryProcessor {
             Attempt attempt = new Attempt(job.notificationId(), attemptNumber,
                     failure.permanent() ? AttemptOutcome.PERMANENT : AttemptOutcome.TRANSIENT,
                     failure.errorClass(), failure.message(), millis);
-            Optional<Integer> step = failure.permanent() ? Optional.empty()
-                    : policy.nextStep(attemptNumber, failure.retryAfter());
+            Optional<Integer> step = failure.retryStep(policy, attemptNumber);
             if (step.isPresent()) {
                 status.retrying(attempt, attemptNumber);
                 jobs.publishRetry(channel, step.get(), body, headers, attemptNumber);
@@ -230,7 +229,7 @@ public class DeliveryProcessor {
         Map<String, Object> reason = new HashMap<>(headers);
         reason.put(JobHeaders.ERROR_CLASS, failure.errorClass());
         reason.put(JobHeaders.ERROR_MESSAGE, String.valueOf(failure.message()));
-        reason.put(JobHeaders.FAILURE_KIND, failure.permanent() ? "permanent" : "retries-exhausted");
+        reason.put(JobHeaders.FAILURE_KIND, failure.kind());
         reason.put(JobHeaders.ATTEMPTS, attempts);
         reason.put(JobHeaders.LAST_ATTEMPT_AT, Instant.now().toString());
         jobs.publishDeadLetter(channel, body, reason);
@@ -286,6 +285,16 @@ public class DeliveryProcessor {
             }
             return new Failure(false, e.getClass().getSimpleName(), String.valueOf(e.getMessage()),
                     Optional.empty());
+        }
+
+        /** The ladder step to wait on after attempt {@code attemptNumber}, or empty: park it in the DLQ. */
+        Optional<Integer> retryStep(RetryPolicy policy, int attemptNumber) {
+            return permanent ? Optional.empty() : policy.nextStep(attemptNumber, retryAfter);
+        }
+
+        /** The DLQ's failure-kind header. */
+        String kind() {
+            return permanent ? "permanent" : "retries-exhausted";
         }
     }
 }

@@ -67,4 +67,12 @@ public record RetryPolicy(List<Duration> delays) {
         }
         return Optional.of(step);
     }
+
+    /**
+     * The step a job waits on when it was not tried (its provider's circuit is open): the step its failures so far
+     * have reached, at least the first, at most the last. Waiting spends no retry.
+     */
+    public int deferralStep(int failedAttempts) {
+        return nextStep(Math.max(failedAttempts, 1), Optional.empty()).orElse(maxRetries());
+    }
 }
