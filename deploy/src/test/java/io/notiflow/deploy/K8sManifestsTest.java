@@ -304,6 +304,7 @@ class K8sManifestsTest {
         deployments.forEach((module, d) -> {
             ServiceModule m = modules.get(module);
             Map<String, String> env = environment(d);
+            assertFalse(env.containsKey("ALLOW_DEV_SECRETS"), module + ": production refuses development secrets");
             for (String variable : env.keySet()) {
                 // Quarkus reads its own QUARKUS_* settings; the ones an operator sets are named in deploy/README.md.
                 boolean quarkus = variable.startsWith("QUARKUS_") && ComposeFilesTest.documented.contains(variable);
