@@ -73,7 +73,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 class ComposeFilesTest {
 
     /** Settings whose localhost default is never used when one of the listed variables is set. */
-    private static final Map<String, List<String>> LOCALHOST_DEFAULT_UNUSED_WHEN_SET = Map.of(
+    static final Map<String, List<String>> LOCALHOST_DEFAULT_UNUSED_WHEN_SET = Map.of(
             // FcmSettings.simulatorUrl() is only the fallback of fcm.api-url when there are no credentials.
             "FCM_SIMULATOR_URL", List.of("FCM_API_URL", "FIREBASE_CREDENTIALS"),
             // RabbitSettings: an address list (the nodes of a cluster) wins over host and port.
@@ -86,11 +86,12 @@ class ComposeFilesTest {
     private static final Pattern INTERPOLATION = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}]*))?}");
     private static final Pattern LOCAL = Pattern.compile("localhost|127\\.0\\.0\\.1");
 
-    private static Path root;
-    private static Map<String, ServiceModule> modules;
+    // Also read by K8sManifestsTest, which checks deploy/k8s against the same view of the code (load()).
+    static Path root;
+    static Map<String, ServiceModule> modules;
     private static Compose dev;
     private static Compose prod;
-    private static Set<String> documented;
+    static Set<String> documented;
 
     @BeforeAll
     static void load() throws IOException {
@@ -635,10 +636,10 @@ class ComposeFilesTest {
 
     // --- the code's side ---------------------------------------------------------------------------------------
 
-    /** A service module and what its configuration reads. */
+    /** A service module, what its configuration reads, and its properties as the prod profile sees them. */
     record ServiceModule(String name, Path dir, int port, int managementPort, boolean migrates,
                          boolean validatesSchema, String jdbcUrl, Map<String, String> reads,
-                         Map<Set<String>, String> localhostDefaults) {
+                         Map<Set<String>, String> localhostDefaults, Map<String, String> properties) {
     }
 
     private static Map<String, ServiceModule> serviceModules() throws IOException {
@@ -756,7 +757,7 @@ class ComposeFilesTest {
         boolean migrates = "true".equals(properties.get("quarkus.flyway.migrate-at-start"));
         boolean validates = "true".equals(properties.get("quarkus.flyway.validate-at-start"));
         return new ServiceModule(name, dir, port, managementPort, migrates, validates,
-                properties.get("quarkus.datasource.jdbc.url"), reads, localhost);
+                properties.get("quarkus.datasource.jdbc.url"), reads, localhost, properties);
     }
 
     record MappedProperty(String name, String defaultValue) {
