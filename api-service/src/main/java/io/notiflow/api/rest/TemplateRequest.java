@@ -8,12 +8,12 @@ import java.util.Map;
  * default variant.
  */
 public record TemplateRequest(
-        String code,
-        String channel,
-        String locale,
-        String subject,
-        String body,
-        String html,
-        String title,
-        Map<String, String> data) {
+        @Storable @Identifier(blankIsAbsent = true) String code,
+        @Storable @ChannelName(required = true) String channel,
+        @Storable @LanguageTag String locale,
+        @Storable String subject,
+        @Storable String body,
+        @Storable String html,
+        @Storable String title,
+        @Storable Map<String, String> data) implements ApiRequest {
 }

@@ -8,13 +8,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 
 import static io.notiflow.api.service.FieldRules.isBlank;
 
 /**
- * The input rules of POST /api/templates: which parts each channel takes, their sizes, that each part is
- * Mustache that compiles without partials, and that a subject or title holds no line break. Every problem is collected, so one 400 names every bad field.
+ * The rules of POST /api/templates per channel: which parts each channel takes, their sizes, that each part is
+ * Mustache that compiles without partials, and that a subject or title holds no line break. Every problem is
+ * collected, so one 400 names every bad field. The code, channel and locale shapes are the constraints on
+ * {@link TemplateRequest}.
  */
 @ApplicationScoped
 public class TemplateValidator {
@@ -38,29 +39,15 @@ public class TemplateValidator {
         return check(request, false);
     }
 
+    /** The request's constraints (code, channel and locale shapes) are met; these are the rules per channel. */
     private Template check(TemplateRequest request, boolean codeRequired) {
-        if (request == null) {
-            throw InvalidRequestException.of("body", "a JSON object is required");
-        }
         Map<String, String> errors = new LinkedHashMap<>();
-        String code = null;
-        if (isBlank(request.code())) {
-            if (codeRequired) {
-                errors.put("code", "is required");
-            }
-        } else {
-            code = FieldRules.identifier("code", request.code(), errors);
+        if (codeRequired && isBlank(request.code())) {
+            errors.put("code", "is required");
         }
-        String locale = request.locale() == null ? null : FieldRules.locale("locale", request.locale(), errors);
-        Optional<Channel> channel = Channel.fromKey(request.channel());
-        if (channel.isEmpty()) {
-            errors.put("channel", request.channel() == null || request.channel().isBlank()
-                    ? "is required (one of " + Channel.keys() + ")"
-                    : "'" + request.channel() + "' is not one of " + Channel.keys());
-            throw new InvalidRequestException(errors);
-        }
-        String type = channel.get().key();
-        switch (channel.get()) {
+        Channel channel = Channel.fromKey(request.channel()).orElseThrow();
+        String type = channel.key();
+        switch (channel) {
             case EMAIL -> {
                 part("subject", request.subject(), true, NotifyValidator.MAX_SUBJECT, Output.TEXT, errors);
                 oneLine("subject", request.subject(), errors);
@@ -79,7 +66,7 @@ public class TemplateValidator {
             case PUSH, INAPP -> {
                 part("title", request.title(), false, NotifyValidator.MAX_TITLE, Output.TEXT, errors);
                 oneLine("title", request.title(), errors);
-                part("body", request.body(), true, channel.get() == Channel.PUSH
+                part("body", request.body(), true, channel == Channel.PUSH
                         ? NotifyValidator.MAX_PUSH_BODY : NotifyValidator.MAX_INAPP_BODY, Output.TEXT, errors);
                 if (request.data() != null) {
                     request.data().forEach((key, value) -> {
@@ -98,9 +85,9 @@ public class TemplateValidator {
             throw new InvalidRequestException(errors);
         }
         Template row = new Template();
-        row.code = code;
-        row.channel = channel.get();
-        row.locale = locale;
+        row.code = isBlank(request.code()) ? null : request.code();
+        row.channel = channel;
+        row.locale = request.locale() == null ? null : FieldRules.canonicalLocale(request.locale());
         row.subject = request.subject();
         row.body = request.body();
         row.html = request.html();
