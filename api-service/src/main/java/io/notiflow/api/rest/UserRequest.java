@@ -21,5 +21,5 @@ public record UserRequest(
                 + UserValidator.MAX_PUSH_TOKENS + " tokens") @JsonProperty("push_tokens")
         List<@NotNull(message = "must be a device token, not null") @DeviceToken String> pushTokens,
         @Storable @LanguageTag(blankIsAbsent = true) String locale,
-        @Storable Map<String, Object> preferences) implements ApiRequest {
+        @Storable @Preferences Map<String, Object> preferences) implements ApiRequest {
 }

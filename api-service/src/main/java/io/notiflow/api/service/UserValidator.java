@@ -13,7 +13,7 @@ import static io.notiflow.api.service.FieldRules.isBlank;
 /**
  * The rules of POST/PUT /api/users that span more than one field, and the normal forms a user is stored in: the
  * id (required, and the path's), the E.164 phone, the canonical language tag, each device token once, and
- * well-formed preferences. The field shapes themselves are the constraints on {@link UserRequest}, the same rules
+ * the preferences. The field shapes themselves are the constraints on {@link UserRequest}, the same rules
  * as a notification's recipient ({@link FieldRules}).
  */
 @ApplicationScoped
@@ -30,7 +30,6 @@ public class UserValidator {
         } else if (isBlank(id)) {
             errors.put("id", "is required: your own id for the user");
         }
-        Map<String, Object> preferences = ChannelPreferences.validate(request.preferences(), errors);
         if (!errors.isEmpty()) {
             throw new InvalidRequestException(errors);
         }
@@ -41,7 +40,8 @@ public class UserValidator {
         user.pushTokens = request.pushTokens() == null ? new LinkedHashSet<>()
                 : new LinkedHashSet<>(request.pushTokens());
         user.locale = isBlank(request.locale()) ? null : FieldRules.canonicalLocale(request.locale());
-        user.preferences = preferences;
+        user.preferences = request.preferences() == null ? new LinkedHashMap<>()
+                : new LinkedHashMap<>(request.preferences());
         return user;
     }
 }
