@@ -6,6 +6,7 @@ import java.util.Map;
  * Body of POST /api/templates/preview: an unsaved template (the fields of {@link TemplateRequest}; {@code code}
  * optional) and the sample {@code variables} to render it with.
  */
+@TemplateParts
 public record DraftPreviewRequest(
         @Storable @Identifier(blankIsAbsent = true) String code,
         @Storable @ChannelName(required = true) String channel,

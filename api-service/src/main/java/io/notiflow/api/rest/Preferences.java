@@ -9,6 +9,7 @@ import jakarta.validation.Payload;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import static java.lang.annotation.ElementType.FIELD;
@@ -31,10 +32,10 @@ public @interface Preferences {
 
         @Override
         public boolean isValid(Map<String, Object> value, ConstraintValidatorContext context) {
-            Map<String, String> problems = ChannelPreferences.problems(value);
-            problems.forEach((field, problem) -> Violations.report(context,
+            Map<String, String> problems = new LinkedHashMap<>();
+            ChannelPreferences.problems(value).forEach((field, problem) -> problems.put(
                     field.startsWith(PREFIX) ? field.substring(PREFIX.length()) : field, problem));
-            return problems.isEmpty();
+            return Violations.reportAll(context, problems);
         }
     }
 }

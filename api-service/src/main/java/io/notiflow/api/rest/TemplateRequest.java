@@ -7,6 +7,7 @@ import java.util.Map;
  * {@code sms}: body; {@code push}/{@code inapp}: optional title, body, optional data). {@code locale} null is the
  * default variant.
  */
+@TemplateParts
 public record TemplateRequest(
         @Storable @Identifier(blankIsAbsent = true) String code,
         @Storable @ChannelName(required = true) String channel,

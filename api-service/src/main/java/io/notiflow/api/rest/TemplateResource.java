@@ -50,7 +50,7 @@ public class TemplateResource {
                     schema = @Schema(implementation = TemplateView.class)))
     @APIResponse(responseCode = "409", description = "Another save of the same variant won the version number")
     public Response create(@Valid @NotNull(message = Problems.BODY_REQUIRED) TemplateRequest body) {
-        Template saved = service.add(validator.validate(body));
+        Template saved = service.add(validator.row(body));
         return Response.created(UriBuilder.fromPath("/api/templates/{code}").build(saved.code))
                 .entity(TemplateView.of(saved)).build();
     }
@@ -108,7 +108,7 @@ public class TemplateResource {
                     schema = @Schema(implementation = PreviewView.class)))
     @APIResponse(responseCode = "422", description = "A field renders beyond its limits")
     public PreviewView previewDraft(@Valid @NotNull(message = Problems.BODY_REQUIRED) DraftPreviewRequest body) {
-        return PreviewView.of(service.render(validator.validateDraft(body.template()), body.variables(), ""));
+        return PreviewView.of(service.render(validator.row(body.template()), body.variables(), ""));
     }
 
     @POST

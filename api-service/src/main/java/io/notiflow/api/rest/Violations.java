@@ -2,6 +2,8 @@ package io.notiflow.api.rest;
 
 import jakarta.validation.ConstraintValidatorContext;
 
+import java.util.Map;
+
 /** What the constraints of the request records share: a violation whose text is built from the value. */
 final class Violations {
 
@@ -23,6 +25,12 @@ final class Violations {
         context.disableDefaultConstraintViolation();
         context.buildConstraintViolationWithTemplate(escape(message)).addPropertyNode(subPath)
                 .addConstraintViolation();
+    }
+
+    /** Each of {@code problems} (sub-path → message) as a violation; true when there are none. */
+    static boolean reportAll(ConstraintValidatorContext context, Map<String, String> problems) {
+        problems.forEach((subPath, problem) -> report(context, subPath, problem));
+        return problems.isEmpty();
     }
 
     private static String escape(String message) {

@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 import static io.notiflow.api.service.FieldRules.isBlank;
 
@@ -26,26 +27,22 @@ public class TemplateValidator {
         this.renderer = renderer;
     }
 
-    /** A new, unsaved template row (version not set yet) from a valid request. */
-    public Template validate(TemplateRequest request) {
-        return check(request, true);
-    }
-
     /**
-     * A draft to preview: the same rules as {@link #validate}, except that the code may still be missing (an
-     * operator types a new template's text before naming it).
+     * What is wrong with a template per its channel, by field; empty when nothing is, or when the channel is
+     * unknown (its constraint names it). {@code codeRequired}: false for a draft to preview, whose code an
+     * operator may not have named yet. The request's own constraints (code, channel, locale shapes) are checked
+     * alongside.
      */
-    public Template validateDraft(TemplateRequest request) {
-        return check(request, false);
-    }
-
-    /** The request's constraints (code, channel and locale shapes) are met; these are the rules per channel. */
-    private Template check(TemplateRequest request, boolean codeRequired) {
+    public Map<String, String> problems(TemplateRequest request, boolean codeRequired) {
         Map<String, String> errors = new LinkedHashMap<>();
         if (codeRequired && isBlank(request.code())) {
             errors.put("code", "is required");
         }
-        Channel channel = Channel.fromKey(request.channel()).orElseThrow();
+        Optional<Channel> known = Channel.fromKey(request.channel());
+        if (known.isEmpty()) {
+            return errors;
+        }
+        Channel channel = known.get();
         String type = channel.key();
         switch (channel) {
             case EMAIL -> {
@@ -81,12 +78,14 @@ public class TemplateValidator {
                 notFor(request.html(), "html", type, errors);
             }
         }
-        if (!errors.isEmpty()) {
-            throw new InvalidRequestException(errors);
-        }
+        return errors;
+    }
+
+    /** A new, unsaved template row (version not set yet) from a valid request. */
+    public Template row(TemplateRequest request) {
         Template row = new Template();
         row.code = isBlank(request.code()) ? null : request.code();
-        row.channel = channel;
+        row.channel = Channel.fromKey(request.channel()).orElseThrow();
         row.locale = request.locale() == null ? null : FieldRules.canonicalLocale(request.locale());
         row.subject = request.subject();
         row.body = request.body();
