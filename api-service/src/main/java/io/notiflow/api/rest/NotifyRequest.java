@@ -13,6 +13,7 @@ import java.util.Map;
  * preferences respected, optionally for a {@code category}) and/or {@code template_code} with {@code variables};
  * see {@link io.notiflow.api.service.RecipientPlanner}. {@code to} may also be a list ({@link Recipients}).
  */
+@TypeFields
 public record NotifyRequest(
         @Storable @ChannelName(required = true) String type,
         @Storable Recipients to,

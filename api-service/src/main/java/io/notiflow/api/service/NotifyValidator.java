@@ -13,8 +13,8 @@ import static io.notiflow.api.service.FieldRules.isBlank;
 
 /**
  * The input rules of POST /api/notify, per type. Every problem is collected, so one 400 names every bad field.
- * Fields that do not apply to a type are rejected rather than silently dropped. The address rules themselves are
- * {@link FieldRules}, shared with the users API.
+ * The address rules themselves are {@link FieldRules}, shared with the users API; the field constraints are on
+ * {@link NotifyRequest}.
  */
 @ApplicationScoped
 public class NotifyValidator {
@@ -62,9 +62,6 @@ public class NotifyValidator {
             FieldRules.email("to", to(r), errors);
         }
         content(Channel.EMAIL, r.subject(), r.title(), r.message(), r.html(), r.data(), errors);
-        notFor(r.title(), "title", "email", errors);
-        notFor(r.data(), "data", "email", errors);
-        notForNonInapp(r, "email", errors);
         return to(r);
     }
 
@@ -76,11 +73,6 @@ public class NotifyValidator {
             receiver = FieldRules.phone("to", to(r), errors);
         }
         content(Channel.SMS, r.subject(), r.title(), r.message(), r.html(), r.data(), errors);
-        notFor(r.subject(), "subject", "sms", errors);
-        notFor(r.html(), "html", "sms", errors);
-        notFor(r.title(), "title", "sms", errors);
-        notFor(r.data(), "data", "sms", errors);
-        notForNonInapp(r, "sms", errors);
         return receiver;
     }
 
@@ -91,9 +83,6 @@ public class NotifyValidator {
             FieldRules.deviceToken("to", to(r), errors);
         }
         content(Channel.PUSH, r.subject(), r.title(), r.message(), r.html(), r.data(), errors);
-        notFor(r.subject(), "subject", "push", errors);
-        notFor(r.html(), "html", "push", errors);
-        notForNonInapp(r, "push", errors);
         return to(r);
     }
 
@@ -111,8 +100,6 @@ public class NotifyValidator {
             receiver = EVERYONE;
         }
         content(Channel.INAPP, r.subject(), r.title(), r.message(), r.html(), r.data(), errors);
-        notFor(r.subject(), "subject", "inapp", errors);
-        notFor(r.html(), "html", "inapp", errors);
         return receiver;
     }
 
@@ -201,14 +188,34 @@ public class NotifyValidator {
         }
     }
 
-    private static void notFor(Object value, String field, String type, Map<String, String> errors) {
-        if (value != null) {
-            errors.put(field, "is not used by type " + type);
+    /**
+     * The fields given that the request's type does not use (each "is not used by type sms"), rather than silently
+     * dropped; empty for an unknown type (its own rule names it). NotifyRequest's {@code TypeFields} constraint.
+     */
+    public static Map<String, String> unusedFields(NotifyRequest r) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        Channel type = Channel.fromKey(r.type()).orElse(null);
+        if (type == null) {
+            return errors;
         }
+        if (type != Channel.EMAIL) {
+            notFor(r.subject(), "subject", type, errors);
+            notFor(r.html(), "html", type, errors);
+        }
+        if (type == Channel.EMAIL || type == Channel.SMS) {
+            notFor(r.title(), "title", type, errors);
+            notFor(r.data(), "data", type, errors);
+        }
+        if (type != Channel.INAPP) {
+            notFor(r.room(), "room", type, errors);
+            notFor(r.broadcast(), "broadcast", type, errors);
+        }
+        return errors;
     }
 
-    private static void notForNonInapp(NotifyRequest r, String type, Map<String, String> errors) {
-        notFor(r.room(), "room", type, errors);
-        notFor(r.broadcast(), "broadcast", type, errors);
+    private static void notFor(Object value, String field, Channel type, Map<String, String> errors) {
+        if (value != null) {
+            errors.put(field, "is not used by type " + type.key());
+        }
     }
 }
