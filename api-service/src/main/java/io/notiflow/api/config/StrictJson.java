@@ -43,14 +43,18 @@ public class StrictJson implements ObjectMapperCustomizer {
                 .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
-        mapper.registerModule(new SimpleModule("request-bodies").setDeserializerModifier(new BeanDeserializerModifier() {
-            @Override
-            public JsonDeserializer<?> modifyDeserializer(DeserializationConfig config, BeanDescription bean,
-                                                          JsonDeserializer<?> deserializer) {
-                return ApiRequest.class.isAssignableFrom(bean.getBeanClass()) ? new Body(deserializer) : deserializer;
-            }
-        }));
+        mapper.registerModule(new SimpleModule("request-bodies").setDeserializerModifier(new BodyModifier()));
         mapper.addHandler(new UnknownFields());
+    }
+
+    /** Wraps the deserializer of each {@link ApiRequest} record in {@link Body}. */
+    private static final class BodyModifier extends BeanDeserializerModifier {
+
+        @Override
+        public JsonDeserializer<?> modifyDeserializer(DeserializationConfig config, BeanDescription bean,
+                                                      JsonDeserializer<?> deserializer) {
+            return ApiRequest.class.isAssignableFrom(bean.getBeanClass()) ? new Body(deserializer) : deserializer;
+        }
     }
 
     /** A body that breaks one of the rules above: each offending field (or {@code body}) with its problem. */
@@ -113,8 +117,9 @@ public class StrictJson implements ObjectMapperCustomizer {
 
         @Override
         @SuppressWarnings("unchecked")
-        public boolean handleUnknownProperty(DeserializationContext ctxt, JsonParser p, JsonDeserializer<?> deserializer,
-                                             Object beanOrClass, String propertyName) throws IOException {
+        public boolean handleUnknownProperty(DeserializationContext ctxt, JsonParser p,
+                                             JsonDeserializer<?> deserializer, Object beanOrClass,
+                                             String propertyName) throws IOException {
             if (!(ctxt.getAttribute(UNKNOWN) instanceof Map<?, ?> unknown)) {
                 return false;
             }

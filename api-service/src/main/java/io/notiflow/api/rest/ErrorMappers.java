@@ -22,7 +22,6 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import java.sql.SQLException;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +54,8 @@ public class ErrorMappers {
         Map<String, String> fields = new LinkedHashMap<>();
         e.getConstraintViolations().stream()
                 .map(v -> Map.entry(FieldRules.printable(field(v.getPropertyPath())), v.getMessage()))
-                .sorted(Map.Entry.comparingByKey(Comparator.naturalOrder()))
+                // Sorted, so the answer is the same every time (the validator's order is not).
+                .sorted(Map.Entry.<String, String>comparingByKey().thenComparing(Map.Entry.comparingByValue()))
                 .forEach(entry -> fields.putIfAbsent(entry.getKey(), entry.getValue()));
         return Problems.invalid(fields);
     }

@@ -8,7 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Body of POST /api/notify. Which fields apply depends on {@code type}; see {@link io.notiflow.api.service.NotifyValidator}.
+ * Body of POST /api/notify. Which fields apply depends on {@code type}; see
+ * {@link io.notiflow.api.service.NotifyValidator}.
  * Instead of {@code to} and the text: {@code user_id} or {@code user_ids} (addresses from the users' records, their
  * preferences respected, optionally for a {@code category}) and/or {@code template_code} with {@code variables};
  * see {@link io.notiflow.api.service.RecipientPlanner}. {@code to} may also be a list ({@link Recipients}).

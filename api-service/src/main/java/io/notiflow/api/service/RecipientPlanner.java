@@ -20,7 +20,6 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-
 /**
  * Turns one POST /api/notify into the notifications it makes. A plain request (one {@code to}, literal text) is
  * one notification, checked by {@link NotifyValidator}. Otherwise the recipients come from a {@code to} list or
@@ -161,7 +160,8 @@ public class RecipientPlanner {
             if (toList.isEmpty()) {
                 errors.put("to", "must name at least one recipient");
             } else if (toList.size() > NotifyRequest.MAX_RECIPIENTS) {
-                errors.put("to", "names more than " + NotifyRequest.MAX_RECIPIENTS + " recipients; split the request");
+                errors.put("to", "names more than " + NotifyRequest.MAX_RECIPIENTS
+                        + " recipients; split the request");
             }
             if (r.room() != null || r.broadcast() != null) {
                 errors.put("to", "a list of recipients cannot be combined with room or broadcast");
