@@ -125,12 +125,6 @@ public final class FieldRules {
         return Locale.forLanguageTag(value.replace('_', '-')).toLanguageTag();
     }
 
-    /** A language tag in its canonical case: "pt_br" becomes "pt-BR". */
-    public static String locale(String field, String value, Map<String, String> errors) {
-        String problem = localeProblem(value);
-        return checked(field, problem == null ? canonicalLocale(value) : null, problem, errors);
-    }
-
     private static String checked(String field, String value, String problem, Map<String, String> errors) {
         if (problem != null) {
             errors.put(field, problem);
