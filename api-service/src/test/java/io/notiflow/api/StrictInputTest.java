@@ -288,4 +288,24 @@ class StrictInputTest {
         api().body("{\"id\":\"u-x\",\"push_tokens\":[1]}").post("/api/users").then().statusCode(400)
                 .body("fields.'push_tokens[0]'", equalTo("must be a string"));
     }
+
+    @Test
+    void aToListNamesTheEntryThatIsNoString() {
+        api().body("{\"type\":\"sms\",\"to\":[\"+14155550100\",7],\"message\":\"m\"}").post("/api/notify")
+                .then().log().ifValidationFails().statusCode(400)
+                .body("fields.'to[1]'", equalTo("must be a string"));
+        assertThat(rowCount()).isEqualTo(rowsBefore);
+    }
+
+    @Test
+    void everyConstraintNamesTheFieldAsTheCallerSpellsIt() {
+        api().body("{\"type\":\"email\",\"user_ids\":[\"u-1\",\"bad id!\"],\"template_code\":\"bad code!\","
+                        + "\"subject\":\"a\\u0000b\"}")
+                .post("/api/notify").then().log().ifValidationFails().statusCode(400)
+                .body("fields", hasKey("user_ids[1]"))
+                .body("fields", hasKey("template_code"))
+                .body("fields.subject", containsString("NUL"))
+                .body("fields", org.hamcrest.Matchers.aMapWithSize(3));
+        assertThat(rowCount()).isEqualTo(rowsBefore);
+    }
 }

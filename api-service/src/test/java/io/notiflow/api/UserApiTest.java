@@ -96,4 +96,21 @@ class UserApiTest {
                         {"email":"x@example.com"}""").put("/api/users/u-missing-" + UUID.randomUUID())
                 .then().statusCode(404);
     }
+
+    @Test
+    void aBadValueIsQuotedAsSentNeverInterpolated() {
+        // The constraint messages quote the value: braces and ${...} in it are text, not message expressions.
+        api().body("""
+                        {"id":"u-quoted","email":"${1+1}{jakarta.validation.constraints.NotNull.message}@x"}""")
+                .post("/api/users")
+                .then().statusCode(400)
+                .body("fields.email", equalTo("'${1+1}{jakarta.validation.constraints.NotNull.message}@x' is not a"
+                        + " valid e-mail address"));
+    }
+
+    @Test
+    void aNullOrMissingBodyIsA400NamingTheBody() {
+        api().body("null").post("/api/users").then().statusCode(400).body("fields.body", containsString("required"));
+        api().post("/api/users").then().statusCode(400).body("fields", hasKey("body"));
+    }
 }

@@ -1,6 +1,5 @@
 package io.notiflow.api.rest;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.notiflow.api.service.DeadLetterService;
 import io.notiflow.api.service.DeadLetterService.ReplayInterruptedException;
 import io.notiflow.api.service.InvalidRequestException;
@@ -9,6 +8,8 @@ import io.notiflow.core.http.Problem;
 import io.notiflow.core.job.Channel;
 import io.notiflow.core.rabbit.BrokerUnavailableException;
 import io.notiflow.core.rabbit.DeadLetterQueue;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -24,8 +25,6 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 @Path("/api/dlq/{channel}")
 @Produces(MediaType.APPLICATION_JSON)
@@ -36,17 +35,16 @@ public class DeadLetterResource {
     static final int MAX_LIMIT = 500;
 
     private final DeadLetterService service;
-    private final RequestJson json;
 
-    public DeadLetterResource(DeadLetterService service, RequestJson json) {
+    public DeadLetterResource(DeadLetterService service) {
         this.service = service;
-        this.json = json;
     }
 
     @GET
     @Operation(summary = "What is parked in notifications.<channel>.dlq, oldest first, with the headers saying why;"
             + " the messages stay in the queue")
-    public DeadLetterView.Listing list(@PathParam("channel") String channel, @QueryParam("limit") String limit) {
+    public DeadLetterView.Listing list(@PathParam("channel") @ChannelName(required = true) String channel,
+                                       @QueryParam("limit") String limit) {
         Channel parsed = channel(channel);
         int pageSize = DEFAULT_LIMIT;
         if (limit != null && !limit.isEmpty()) {
@@ -69,10 +67,11 @@ public class DeadLetterResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Moves parked jobs back to the work queue with a fresh attempt budget: {\"all\":true},"
             + " {\"ids\":[...]} or {\"error_class\":\"...\"}; their rows go back to queued and the replay is recorded")
-    public ReplayView replay(@PathParam("channel") String channel, String body,
+    public ReplayView replay(@PathParam("channel") @ChannelName(required = true) String channel,
+                             @Valid @NotNull(message = ReplaySelector.REQUIRED) ReplayRequest body,
                              @Context ContainerRequestContext request) {
         Channel parsed = channel(channel);
-        ReplaySelector selector = ReplaySelector.from(json.read(body, JsonNode.class));
+        ReplaySelector selector = ReplaySelector.from(body.all(), body.ids(), body.errorClass());
         return ReplayView.of(service.replay(parsed, selector, request.getHeaderString(ApiKeyFilter.HEADER),
                 CorrelationFilter.current(request)));
     }
@@ -89,19 +88,18 @@ public class DeadLetterResource {
         Problem problem = Problem.of(503, Problems.title(503), "the message broker failed during the replay; the"
                 + " jobs listed in partial went back to work, the rest stay in the dead-letter queue; retry later")
                 .withRetryAfter(5);
-        // The problem's members plus the extension member "partial" (RFC 9457 allows extensions).
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", problem.type());
-        body.put("title", problem.title());
-        body.put("status", problem.status());
-        body.put("detail", problem.detail());
-        body.put("retryAfterSeconds", problem.retryAfterSeconds());
-        body.put("partial", ReplayView.of(e.partial()));
-        return Response.fromResponse(Problems.response(problem)).entity(body).build();
+        return Response.fromResponse(Problems.response(problem)).entity(new InterruptedReplay(problem.type(),
+                problem.title(), problem.status(), problem.detail(), problem.retryAfterSeconds(),
+                ReplayView.of(e.partial()))).build();
     }
 
+    /** A 503 problem plus the extension member {@code partial} (RFC 9457 allows extensions): what did move. */
+    public record InterruptedReplay(String type, String title, int status, String detail, Long retryAfterSeconds,
+                                    ReplayView partial) {
+    }
+
+    /** A channel its {@link ChannelName} constraint let through. */
     private static Channel channel(String key) {
-        return Channel.fromKey(key).orElseThrow(() -> InvalidRequestException.of("channel",
-                "'" + key + "' is not one of " + Channel.keys()));
+        return Channel.fromKey(key).orElseThrow();
     }
 }

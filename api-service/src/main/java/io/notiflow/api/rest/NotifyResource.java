@@ -1,11 +1,10 @@
 package io.notiflow.api.rest;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.notiflow.api.service.Accepted;
 import io.notiflow.api.service.IdempotencyKeys;
 import io.notiflow.api.service.NotificationService;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -22,18 +21,14 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
-import java.util.List;
-
 @Path("/api/notify")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
 public class NotifyResource {
 
-    private final RequestJson json;
     private final NotificationService service;
 
-    public NotifyResource(RequestJson json, NotificationService service) {
-        this.json = json;
+    public NotifyResource(NotificationService service) {
         this.service = service;
     }
 
@@ -50,18 +45,11 @@ public class NotifyResource {
                     requiredProperties = "status")))
     @APIResponse(responseCode = "422", description = "The Idempotency-Key (request_id) was used with another"
             + " payload, or a template renders beyond its limits")
-    public Response notify(String body, @HeaderParam(IdempotencyKeys.HEADER) String idempotencyKey,
+    public Response notify(@Valid @NotNull(message = Problems.BODY_REQUIRED) NotifyRequest body,
+                           @HeaderParam(IdempotencyKeys.HEADER) String idempotencyKey,
                            @HeaderParam(ApiKeyFilter.HEADER) String apiKey,
                            @Context ContainerRequestContext requestContext) {
-        JsonNode tree = json.read(body, JsonNode.class);
-        List<String> toList = null;
-        if (tree instanceof ObjectNode object && object.get("to") instanceof ArrayNode recipients) {
-            toList = json.strings(recipients, "to");
-            object.remove("to");
-        }
-        NotifyRequest request = json.convert(tree, NotifyRequest.class);
-        Accepted accepted = service.accept(request, toList, idempotencyKey, apiKey,
-                CorrelationFilter.current(requestContext));
+        Accepted accepted = service.accept(body, idempotencyKey, apiKey, CorrelationFilter.current(requestContext));
         return Response.accepted(accepted.answer()).build();
     }
 }

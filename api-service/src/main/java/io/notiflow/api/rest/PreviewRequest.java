@@ -6,5 +6,6 @@ import java.util.Map;
  * Body of POST /api/templates/{code}/preview. {@code channel} may be left out when the template has only one;
  * {@code locale} picks the variant as for a user (exact, then language, then default).
  */
-public record PreviewRequest(String channel, String locale, Map<String, Object> variables) {
+public record PreviewRequest(@Storable @ChannelName String channel, @Storable @LanguageTag String locale,
+                             @Storable Map<String, Object> variables) implements ApiRequest {
 }

@@ -16,6 +16,9 @@ public final class Problems {
     /** A Java class or package name ({@code com.fasterxml.jackson...}, {@code java.lang.String}). */
     private static final Pattern CLASS_NAME = Pattern.compile("\\b[a-z][a-z0-9_]*(\\.[a-z0-9_]+)+\\.[A-Z]\\w*|`");
 
+    /** The answer's text for a request without a body (the body parameter's @NotNull). */
+    public static final String BODY_REQUIRED = "a JSON object is required";
+
     private Problems() {
     }
 

@@ -7,13 +7,14 @@ import java.util.Map;
  * {@code sms}: body; {@code push}/{@code inapp}: optional title, body, optional data). {@code locale} null is the
  * default variant.
  */
+@TemplateParts
 public record TemplateRequest(
-        String code,
-        String channel,
-        String locale,
-        String subject,
-        String body,
-        String html,
-        String title,
-        Map<String, String> data) {
+        @Storable @Identifier(blankIsAbsent = true) String code,
+        @Storable @ChannelName(required = true) String channel,
+        @Storable @LanguageTag String locale,
+        @Storable String subject,
+        @Storable String body,
+        @Storable String html,
+        @Storable String title,
+        @Storable Map<String, String> data) implements ApiRequest {
 }

@@ -6,6 +6,8 @@ import io.notiflow.api.service.InvalidRequestException;
 import io.notiflow.api.service.TemplateService;
 import io.notiflow.api.service.TemplateValidator;
 import io.notiflow.core.job.Channel;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -24,21 +26,17 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 @Path("/api/templates")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
 public class TemplateResource {
 
-    private final RequestJson json;
     private final TemplateValidator validator;
     private final TemplateService service;
 
-    public TemplateResource(RequestJson json, TemplateValidator validator, TemplateService service) {
-        this.json = json;
+    public TemplateResource(TemplateValidator validator, TemplateService service) {
         this.validator = validator;
         this.service = service;
     }
@@ -51,8 +49,8 @@ public class TemplateResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = TemplateView.class)))
     @APIResponse(responseCode = "409", description = "Another save of the same variant won the version number")
-    public Response create(String body) {
-        Template saved = service.add(validator.validate(json.read(body, TemplateRequest.class)));
+    public Response create(@Valid @NotNull(message = Problems.BODY_REQUIRED) TemplateRequest body) {
+        Template saved = service.add(validator.row(body));
         return Response.created(UriBuilder.fromPath("/api/templates/{code}").build(saved.code))
                 .entity(TemplateView.of(saved)).build();
     }
@@ -66,8 +64,8 @@ public class TemplateResource {
     @GET
     @Path("/{code}")
     @Operation(summary = "The newest version of each channel and locale variant of a template")
-    public List<TemplateView> get(@PathParam("code") String code) {
-        List<Template> variants = service.latest(checkedCode(code));
+    public List<TemplateView> get(@PathParam("code") @Identifier String code) {
+        List<Template> variants = service.latest(code);
         if (variants.isEmpty()) {
             throw new NotFoundException("no template " + code);
         }
@@ -77,8 +75,8 @@ public class TemplateResource {
     @GET
     @Path("/{code}/versions")
     @Operation(summary = "Every version of a template, newest first per channel and locale")
-    public List<TemplateView> versions(@PathParam("code") String code) {
-        List<Template> versions = service.versions(checkedCode(code));
+    public List<TemplateView> versions(@PathParam("code") @Identifier String code) {
+        List<Template> versions = service.versions(code);
         if (versions.isEmpty()) {
             throw new NotFoundException("no template " + code);
         }
@@ -90,15 +88,10 @@ public class TemplateResource {
     @Operation(summary = "Delete a template (all versions), or only its ?channel= and/or ?locale= variants;"
             + " notifications already accepted keep their text")
     @APIResponse(responseCode = "204", description = "Deleted")
-    public Response delete(@PathParam("code") String code, @QueryParam("channel") String channel,
-                           @QueryParam("locale") String locale) {
-        Map<String, String> errors = new LinkedHashMap<>();
-        Channel channelFilter = channel == null ? null : channel(channel, errors);
-        String localeFilter = locale == null ? null : FieldRules.locale("locale", locale, errors);
-        if (!errors.isEmpty()) {
-            throw new InvalidRequestException(errors);
-        }
-        if (service.delete(checkedCode(code), channelFilter, localeFilter) == 0) {
+    public Response delete(@PathParam("code") @Identifier String code,
+                           @QueryParam("channel") @ChannelName String channel,
+                           @QueryParam("locale") @LanguageTag String locale) {
+        if (service.delete(code, channel(channel), canonical(locale)) == 0) {
             throw new NotFoundException("no template " + code + " to delete");
         }
         return Response.noContent().build();
@@ -114,9 +107,8 @@ public class TemplateResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = PreviewView.class)))
     @APIResponse(responseCode = "422", description = "A field renders beyond its limits")
-    public PreviewView previewDraft(String body) {
-        DraftPreviewRequest request = json.read(body, DraftPreviewRequest.class);
-        return PreviewView.of(service.render(validator.validateDraft(request.template()), request.variables(), ""));
+    public PreviewView previewDraft(@Valid @NotNull(message = Problems.BODY_REQUIRED) DraftPreviewRequest body) {
+        return PreviewView.of(service.render(validator.row(body.template()), body.variables(), ""));
     }
 
     @POST
@@ -128,16 +120,12 @@ public class TemplateResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = PreviewView.class)))
     @APIResponse(responseCode = "422", description = "A field renders beyond its limits")
-    public PreviewView preview(@PathParam("code") String code, String body) {
-        PreviewRequest request = body == null || body.isBlank() ? new PreviewRequest(null, null, null)
-                : json.read(body, PreviewRequest.class);
-        Map<String, String> errors = new LinkedHashMap<>();
-        String locale = request.locale() == null ? null : FieldRules.locale("locale", request.locale(), errors);
-        Channel channel = request.channel() == null ? null : channel(request.channel(), errors);
-        if (!errors.isEmpty()) {
-            throw new InvalidRequestException(errors);
-        }
-        List<Template> variants = service.latest(checkedCode(code));
+    public PreviewView preview(@PathParam("code") @Identifier String code, @Valid PreviewRequest body) {
+        // No body at all: the template's only channel, its default locale, no variables.
+        PreviewRequest request = body == null ? new PreviewRequest(null, null, null) : body;
+        String locale = canonical(request.locale());
+        Channel channel = channel(request.channel());
+        List<Template> variants = service.latest(code);
         if (variants.isEmpty()) {
             throw new NotFoundException("no template " + code);
         }
@@ -157,19 +145,12 @@ public class TemplateResource {
         return PreviewView.of(service.render(template, request.variables(), ""));
     }
 
-    private static Channel channel(String key, Map<String, String> errors) {
-        Channel channel = Channel.fromKey(key).orElse(null);
-        if (channel == null) {
-            errors.put("channel", "'" + key + "' is not one of " + Channel.keys());
-        }
-        return channel;
+    /** A channel its {@link ChannelName} constraint let through; null when none is given. */
+    private static Channel channel(String key) {
+        return key == null ? null : Channel.fromKey(key).orElseThrow();
     }
 
-    private static String checkedCode(String code) {
-        Map<String, String> errors = new LinkedHashMap<>();
-        if (FieldRules.identifier("code", code, errors) == null) {
-            throw new InvalidRequestException(errors);
-        }
-        return code;
+    private static String canonical(String locale) {
+        return locale == null ? null : FieldRules.canonicalLocale(locale);
     }
 }

@@ -1,6 +1,8 @@
 package io.notiflow.api.rest;
 
 import io.notiflow.api.service.TokenService;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -13,18 +15,16 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-import java.util.Map;
+import java.time.Instant;
 
 @Path("/api/tokens")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
 public class TokenResource {
 
-    private final RequestJson json;
     private final TokenService tokens;
 
-    public TokenResource(RequestJson json, TokenService tokens) {
-        this.json = json;
+    public TokenResource(TokenService tokens) {
         this.tokens = tokens;
     }
 
@@ -32,10 +32,13 @@ public class TokenResource {
     @Operation(summary = "Mint a short-lived JWT for one user, for the in-app WebSocket and inbox on inapp-gateway")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = TokenRequest.class)))
-    public Map<String, String> mint(String body) {
-        TokenRequest request = json.read(body, TokenRequest.class);
-        TokenService.IssuedToken issued = tokens.mint(request.userId(), request.rooms());
-        return Map.of("token", issued.token(), "expiresAt", issued.expiresAt().toString());
+    public TokenView mint(@Valid @NotNull(message = Problems.BODY_REQUIRED) TokenRequest body) {
+        TokenService.IssuedToken issued = tokens.mint(body.userId(), body.rooms());
+        return new TokenView(issued.token(), issued.expiresAt());
+    }
+
+    /** The answer of POST /api/tokens: the JWT and when it expires. */
+    public record TokenView(String token, Instant expiresAt) {
     }
 
     @ServerExceptionMapper

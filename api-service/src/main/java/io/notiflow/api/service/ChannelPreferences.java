@@ -35,10 +35,11 @@ public final class ChannelPreferences {
         return Optional.empty();
     }
 
-    /** Checks the shape; returns the preferences to store (empty when none given). */
-    static Map<String, Object> validate(Map<String, Object> preferences, Map<String, String> errors) {
+    /** What is wrong with the shape, by field ({@code preferences.fax}); empty when nothing is. */
+    public static Map<String, String> problems(Map<String, Object> preferences) {
+        Map<String, String> errors = new LinkedHashMap<>();
         if (preferences == null) {
-            return new LinkedHashMap<>();
+            return errors;
         }
         for (Map.Entry<String, Object> entry : preferences.entrySet()) {
             String field = "preferences." + entry.getKey();
@@ -50,7 +51,7 @@ public final class ChannelPreferences {
                 errors.put(field, "must be true or false");
             }
         }
-        return new LinkedHashMap<>(preferences);
+        return errors;
     }
 
     private static void categories(Object value, Map<String, String> errors) {

@@ -32,16 +32,28 @@ public final class FieldRules {
     private static final Pattern IDENTIFIER = Pattern.compile("^[A-Za-z0-9._:@\\-]{1,128}$");
     /** A BCP 47 language tag as products use them: language, then optional script/region parts. */
     private static final Pattern LOCALE = Pattern.compile("^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8}){0,3}$");
+    public static final String NOT_AN_IDENTIFIER = "must be 1-128 characters of letters, digits and . _ : @ -";
+    public static final String NOT_A_DEVICE_TOKEN = "is not a device token (20-" + MAX_DEVICE_TOKEN
+            + " characters of letters, digits and _ : . -)";
 
     private FieldRules() {
     }
 
-    public static String email(String field, String value, Map<String, String> errors) {
+    /** Why {@code value} is no e-mail address, or null when it is one. */
+    public static String emailProblem(String value) {
         if (value.length() > 254 || !EMAIL.matcher(value).matches()) {
-            errors.put(field, "'" + printable(value) + "' is not a valid e-mail address");
-            return null;
+            return "'" + printable(value) + "' is not a valid e-mail address";
         }
-        return value;
+        return null;
+    }
+
+    public static String email(String field, String value, Map<String, String> errors) {
+        return checked(field, value, emailProblem(value), errors);
+    }
+
+    /** Why {@code value} is no phone number by {@link #phone}'s rule, or null when it is one. */
+    public static String phoneProblem(String value) {
+        return readPhone(value).problem();
     }
 
     /**
@@ -49,23 +61,38 @@ public final class FieldRules {
      * a valid number of its country, returned in E.164 form: "+1 (415) 555-0100" becomes "+14155550100".
      */
     public static String phone(String field, String value, Map<String, String> errors) {
+        Phone phone = readPhone(value);
+        if (phone.problem() != null) {
+            errors.put(field, phone.problem());
+        }
+        return phone.e164();
+    }
+
+    /** The E.164 form of a valid phone number. */
+    public static String e164(String value) {
+        return readPhone(value).e164();
+    }
+
+    /** A phone number read: its E.164 form, or the problem with it. */
+    private record Phone(String e164, String problem) {
+    }
+
+    private static Phone readPhone(String value) {
         String input = value.strip();
         if (!PHONE_INPUT.matcher(input).matches()) {
-            errors.put(field, "'" + printable(value) + "' is not an international phone number: it must start"
+            return new Phone(null, "'" + printable(value) + "' is not an international phone number: it must start"
                     + " with + and the country code, then only digits (e.g. +14155550100)");
-            return null;
         }
         try {
             Phonenumber.PhoneNumber number = PHONE_NUMBERS.parse(input, UNKNOWN_REGION);
             if (PHONE_NUMBERS.isValidNumber(number)) {
-                return PHONE_NUMBERS.format(number, PhoneNumberUtil.PhoneNumberFormat.E164);
+                return new Phone(PHONE_NUMBERS.format(number, PhoneNumberUtil.PhoneNumberFormat.E164), null);
             }
         } catch (NumberParseException e) {
             // reported below, like any other number that is not valid
         }
-        errors.put(field, "'" + printable(value) + "' is not a valid phone number for its country code"
+        return new Phone(null, "'" + printable(value) + "' is not a valid phone number for its country code"
                 + " (E.164, e.g. +14155550100)");
-        return null;
     }
 
     /** Whether {@code value} is a device token by {@link #deviceToken}'s rule. */
@@ -74,30 +101,36 @@ public final class FieldRules {
     }
 
     public static String deviceToken(String field, String value, Map<String, String> errors) {
-        if (!DEVICE_TOKEN.matcher(value).matches()) {
-            errors.put(field, "is not a device token (20-" + MAX_DEVICE_TOKEN
-                    + " characters of letters, digits and _ : . -)");
-            return null;
-        }
-        return value;
+        return checked(field, value, isDeviceToken(value) ? null : NOT_A_DEVICE_TOKEN, errors);
+    }
+
+    /** Whether {@code value} is a user id, room, template code or category. */
+    public static boolean isIdentifier(String value) {
+        return IDENTIFIER.matcher(value).matches();
     }
 
     /** A user id, room, template code or category. */
     public static String identifier(String field, String value, Map<String, String> errors) {
-        if (!IDENTIFIER.matcher(value).matches()) {
-            errors.put(field, "must be 1-128 characters of letters, digits and . _ : @ -");
+        return checked(field, value, isIdentifier(value) ? null : NOT_AN_IDENTIFIER, errors);
+    }
+
+    /** Why {@code value} is no language tag, or null when it is one. */
+    public static String localeProblem(String value) {
+        return LOCALE.matcher(value).matches() ? null
+                : "'" + printable(value) + "' is not a language tag (e.g. en, pt-BR)";
+    }
+
+    /** A valid language tag in its canonical case: "pt_br" becomes "pt-BR". */
+    public static String canonicalLocale(String value) {
+        return Locale.forLanguageTag(value.replace('_', '-')).toLanguageTag();
+    }
+
+    private static String checked(String field, String value, String problem, Map<String, String> errors) {
+        if (problem != null) {
+            errors.put(field, problem);
             return null;
         }
         return value;
-    }
-
-    /** A language tag in its canonical case: "pt_br" becomes "pt-BR". */
-    public static String locale(String field, String value, Map<String, String> errors) {
-        if (!LOCALE.matcher(value).matches()) {
-            errors.put(field, "'" + printable(value) + "' is not a language tag (e.g. en, pt-BR)");
-            return null;
-        }
-        return Locale.forLanguageTag(value.replace('_', '-')).toLanguageTag();
     }
 
     public static boolean isBlank(String value) {

@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -34,14 +33,14 @@ public class IdempotencyKeys {
     }
 
     /** The request's key, or null when it has none; a malformed key is a 400 naming where it came from. */
-    public IdempotencyKey resolve(NotifyRequest request, List<String> toList, String header, String apiKey) {
-        String field = request == null ? null : request.requestId();
+    public IdempotencyKey resolve(NotifyRequest request, String header, String apiKey) {
+        String field = request.requestId();
         if (field != null && header != null && !field.equals(header)) {
             throw InvalidRequestException.of(BODY_FIELD,
                     "differs from the Idempotency-Key header; send one or make them equal");
         }
         String value = field != null ? field : header;
-        if (value == null || request == null) {
+        if (value == null) {
             return null;
         }
         String from = field != null ? BODY_FIELD : HEADER;
@@ -50,16 +49,13 @@ public class IdempotencyKeys {
                     + " printable ASCII characters without spaces");
         }
         return new IdempotencyKey(value, from, sha256(apiKey == null ? "" : apiKey.trim()),
-                sha256(canonicalJson(request, toList)));
+                sha256(canonicalJson(request)));
     }
 
     @SuppressWarnings("unchecked")
-    private String canonicalJson(NotifyRequest request, List<String> toList) {
+    private String canonicalJson(NotifyRequest request) {
         Map<String, Object> fields = canonical.convertValue(request, Map.class);
         fields.remove(BODY_FIELD);
-        if (toList != null) {
-            fields.put("to", toList);
-        }
         try {
             return canonical.writeValueAsString(fields);
         } catch (JsonProcessingException e) {

@@ -7,6 +7,5 @@ import java.util.Map;
 
 /** A validated, normalised notification ready to be stored; {@code targetKind} only for in-app. */
 public record NotificationDraft(Channel type, String receiver, String subject, String title, String message,
-                                String html, Map<String, String> data, String userId, String requestId,
-                                TargetKind targetKind) {
+                                String html, Map<String, String> data, String userId, TargetKind targetKind) {
 }

@@ -72,18 +72,17 @@ public class NotificationService {
      * idempotency key, the answer, in one transaction. A repeated key (same API key, within the window) with the
      * same request gets the first answer and stores nothing; with a different request it is a 422 naming the key.
      */
-    public Accepted accept(NotifyRequest request, List<String> toList, String idempotencyHeader, String apiKey,
-                           String correlationId) {
-        IdempotencyKey key = idempotencyKeys.resolve(request, toList, idempotencyHeader, apiKey);
+    public Accepted accept(NotifyRequest request, String idempotencyHeader, String apiKey, String correlationId) {
+        IdempotencyKey key = idempotencyKeys.resolve(request, idempotencyHeader, apiKey);
         if (key != null) {
             Optional<AcceptedRequest> first = firstAnswer(key);
             if (first.isPresent()) {
                 return repeat(key, first.get());
             }
         }
-        RecipientPlanner.Plan plan = planner.plan(request, toList, key == null ? null : key.value());
+        RecipientPlanner.Plan plan = planner.plan(request);
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        List<Notification> rows = rows(plan, correlationId, now);
+        List<Notification> rows = rows(plan, key, correlationId, now);
         Map<String, Object> answer = answer(plan, rows);
         Optional<AcceptedRequest> held = writer.store(new AcceptWriter.Request(rows, key, answer, now));
         if (held.isPresent()) {
@@ -133,11 +132,14 @@ public class NotificationService {
         return window.getSeconds() % 60 == 0 ? window.toMinutes() + " min" : window.getSeconds() + " s";
     }
 
-    private List<Notification> rows(RecipientPlanner.Plan plan, String correlationId, OffsetDateTime now) {
+    /** Every row of the request carries its idempotency key (null: none), as {@link IdempotencyKeys} resolved it. */
+    private List<Notification> rows(RecipientPlanner.Plan plan, IdempotencyKey key, String correlationId,
+                                    OffsetDateTime now) {
         String traceParent = tracing.currentTraceParent();
         List<Notification> rows = new ArrayList<>();
         for (Planned planned : plan.notifications()) {
             Notification row = row(planned, correlationId, now);
+            row.requestId = key == null ? null : key.value();
             row.traceParent = traceParent;
             rows.add(row);
         }
@@ -189,7 +191,6 @@ public class NotificationService {
         row.html = draft.html();
         row.data = draft.data();
         row.userId = draft.userId();
-        row.requestId = draft.requestId();
         if (planned.template() != null) {
             row.templateCode = planned.template().code();
             row.templateVersion = planned.template().version();

@@ -7,15 +7,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 
 import static io.notiflow.api.service.FieldRules.hasLineBreak;
 import static io.notiflow.api.service.FieldRules.isBlank;
 
 /**
  * The input rules of POST /api/notify, per type. Every problem is collected, so one 400 names every bad field.
- * Fields that do not apply to a type are rejected rather than silently dropped. The address rules themselves are
- * {@link FieldRules}, shared with the users API.
+ * The address rules themselves are {@link FieldRules}, shared with the users API; the field constraints are on
+ * {@link NotifyRequest}.
  */
 @ApplicationScoped
 public class NotifyValidator {
@@ -31,96 +30,76 @@ public class NotifyValidator {
     /** The receiver of an in-app row for everyone: no user id or room name can be spelled so. */
     static final String EVERYONE = "*";
 
-    /** {@code requestId}: the request's idempotency key, already resolved by {@link IdempotencyKeys}, or null. */
-    public NotificationDraft validate(NotifyRequest request, String requestId) {
+    /**
+     * The rules per type of one notification's request, whose field constraints ({@link NotifyRequest}) are met:
+     * a single recipient, literal text or what a template rendered.
+     */
+    public NotificationDraft validate(NotifyRequest request) {
         Map<String, String> errors = new LinkedHashMap<>();
-        if (request == null) {
-            throw InvalidRequestException.of("body", "a JSON object is required");
-        }
-        Optional<Channel> type = Channel.fromKey(request.type());
-        if (type.isEmpty()) {
-            errors.put("type", request.type() == null || request.type().isBlank()
-                    ? "is required (one of " + Channel.keys() + ")"
-                    : "'" + request.type() + "' is not one of " + Channel.keys());
-        }
-        if (type.isEmpty()) {
-            throw new InvalidRequestException(errors);
-        }
-        String receiver = switch (type.get()) {
+        Channel type = Channel.fromKey(request.type()).orElseThrow();
+        String receiver = switch (type) {
             case EMAIL -> email(request, errors);
             case SMS -> sms(request, errors);
             case PUSH -> push(request, errors);
             case INAPP -> inapp(request, errors);
         };
-        if (request.userId() != null) {
-            FieldRules.identifier("user_id", request.userId(), errors);
-        }
         if (!errors.isEmpty()) {
             throw new InvalidRequestException(errors);
         }
-        return new NotificationDraft(type.get(), receiver, request.subject(), request.title(), request.message(),
-                request.html(), request.data(), request.userId(), requestId,
-                type.get() == Channel.INAPP ? inappTarget(request) : null);
+        return new NotificationDraft(type, receiver, request.subject(), request.title(), request.message(),
+                request.html(), request.data(), request.userId(), type == Channel.INAPP ? inappTarget(request) : null);
+    }
+
+    /** The one address a single notification's request names, or null. */
+    private static String to(NotifyRequest r) {
+        return r.to() == null ? null : r.to().address();
     }
 
     private static String email(NotifyRequest r, Map<String, String> errors) {
-        if (isBlank(r.to())) {
+        if (isBlank(to(r))) {
             errors.put("to", "is required: the recipient's e-mail address");
         } else {
-            FieldRules.email("to", r.to(), errors);
+            FieldRules.email("to", to(r), errors);
         }
         content(Channel.EMAIL, r.subject(), r.title(), r.message(), r.html(), r.data(), errors);
-        notFor(r.title(), "title", "email", errors);
-        notFor(r.data(), "data", "email", errors);
-        notForNonInapp(r, "email", errors);
-        return r.to();
+        return to(r);
     }
 
     private static String sms(NotifyRequest r, Map<String, String> errors) {
         String receiver = null;
-        if (isBlank(r.to())) {
+        if (isBlank(to(r))) {
             errors.put("to", "is required: the recipient's phone number in E.164 form, e.g. +14155550100");
         } else {
-            receiver = FieldRules.phone("to", r.to(), errors);
+            receiver = FieldRules.phone("to", to(r), errors);
         }
         content(Channel.SMS, r.subject(), r.title(), r.message(), r.html(), r.data(), errors);
-        notFor(r.subject(), "subject", "sms", errors);
-        notFor(r.html(), "html", "sms", errors);
-        notFor(r.title(), "title", "sms", errors);
-        notFor(r.data(), "data", "sms", errors);
-        notForNonInapp(r, "sms", errors);
         return receiver;
     }
 
     private static String push(NotifyRequest r, Map<String, String> errors) {
-        if (isBlank(r.to())) {
+        if (isBlank(to(r))) {
             errors.put("to", "is required: the device registration token");
         } else {
-            FieldRules.deviceToken("to", r.to(), errors);
+            FieldRules.deviceToken("to", to(r), errors);
         }
         content(Channel.PUSH, r.subject(), r.title(), r.message(), r.html(), r.data(), errors);
-        notFor(r.subject(), "subject", "push", errors);
-        notFor(r.html(), "html", "push", errors);
-        notForNonInapp(r, "push", errors);
-        return r.to();
+        return to(r);
     }
 
     private static String inapp(NotifyRequest r, Map<String, String> errors) {
         boolean broadcast = Boolean.TRUE.equals(r.broadcast());
-        int targets = (isBlank(r.to()) ? 0 : 1) + (isBlank(r.room()) ? 0 : 1) + (broadcast ? 1 : 0);
+        int targets = (isBlank(to(r)) ? 0 : 1) + (isBlank(r.room()) ? 0 : 1) + (broadcast ? 1 : 0);
         String receiver = null;
         if (targets != 1) {
             errors.put("to", "exactly one target is required: 'to' (a user id), 'room', or \"broadcast\": true");
-        } else if (!isBlank(r.to())) {
-            receiver = FieldRules.identifier("to", r.to(), errors);
+        } else if (!isBlank(to(r))) {
+            receiver = FieldRules.identifier("to", to(r), errors);
         } else if (!isBlank(r.room())) {
             receiver = FieldRules.identifier("room", r.room(), errors);
         } else {
             receiver = EVERYONE;
         }
         content(Channel.INAPP, r.subject(), r.title(), r.message(), r.html(), r.data(), errors);
-        notFor(r.subject(), "subject", "inapp", errors);
-        notFor(r.html(), "html", "inapp", errors);
         return receiver;
     }
 
@@ -209,14 +188,34 @@ public class NotifyValidator {
         }
     }
 
-    private static void notFor(Object value, String field, String type, Map<String, String> errors) {
-        if (value != null) {
-            errors.put(field, "is not used by type " + type);
+    /**
+     * The fields given that the request's type does not use (each "is not used by type sms"), rather than silently
+     * dropped; empty for an unknown type (its own rule names it). NotifyRequest's {@code TypeFields} constraint.
+     */
+    public static Map<String, String> unusedFields(NotifyRequest r) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        Channel type = Channel.fromKey(r.type()).orElse(null);
+        if (type == null) {
+            return errors;
         }
+        if (type != Channel.EMAIL) {
+            notFor(r.subject(), "subject", type, errors);
+            notFor(r.html(), "html", type, errors);
+        }
+        if (type == Channel.EMAIL || type == Channel.SMS) {
+            notFor(r.title(), "title", type, errors);
+            notFor(r.data(), "data", type, errors);
+        }
+        if (type != Channel.INAPP) {
+            notFor(r.room(), "room", type, errors);
+            notFor(r.broadcast(), "broadcast", type, errors);
+        }
+        return errors;
     }
 
-    private static void notForNonInapp(NotifyRequest r, String type, Map<String, String> errors) {
-        notFor(r.room(), "room", type, errors);
-        notFor(r.broadcast(), "broadcast", type, errors);
+    private static void notFor(Object value, String field, Channel type, Map<String, String> errors) {
+        if (value != null) {
+            errors.put(field, "is not used by type " + type.key());
+        }
     }
 }

@@ -20,8 +20,6 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-import static io.notiflow.api.service.FieldRules.isBlank;
-
 /**
  * Turns one POST /api/notify into the notifications it makes. A plain request (one {@code to}, literal text) is
  * one notification, checked by {@link NotifyValidator}. Otherwise the recipients come from a {@code to} list or
@@ -33,7 +31,6 @@ import static io.notiflow.api.service.FieldRules.isBlank;
 @ApplicationScoped
 public class RecipientPlanner {
 
-    static final int MAX_RECIPIENTS = 1000;
     private static final List<String> CONTENT_FIELDS = List.of("subject", "message", "html", "title", "data");
 
     private final NotifyValidator validator;
@@ -63,35 +60,27 @@ public class RecipientPlanner {
                              String skipReason) {
     }
 
-    /** {@code requestId}: the request's idempotency key as {@link IdempotencyKeys} resolved it, or null. */
-    public Plan plan(NotifyRequest r, List<String> toList, String requestId) {
-        if (r == null) {
-            throw InvalidRequestException.of("body", "a JSON object is required");
-        }
-        if (r.userId() != null && (r.to() != null || toList != null)) {
+    /** {@code r}'s field constraints are met ({@link NotifyRequest}); these are the rules across its fields. */
+    public Plan plan(NotifyRequest r) {
+        List<String> toList = r.to() != null && r.to().listed() ? r.to().addresses() : null;
+        if (r.userId() != null && r.to() != null) {
             // Which one is the recipient? Sending to the address would ignore the user's opt-outs.
             throw InvalidRequestException.of("user_id", "cannot be combined with to: send to an address (to) or to a"
                     + " stored user (user_id, whose addresses and preferences apply), not both");
         }
         if (isPlain(r, toList)) {
             // Reads nothing, so no transaction (an empty one's begin and commit were 4 % of api-service's JFR samples).
-            NotificationDraft draft = validator.validate(r, requestId);
+            NotificationDraft draft = validator.validate(r);
             return new Plan(List.of(new Planned(draft, null, null, null)), false);
         }
         // Users and templates are read in one transaction, so a plan sees one state of them.
-        return QuarkusTransaction.joiningExisting().call(() -> planRecipients(r, toList, requestId));
+        return QuarkusTransaction.joiningExisting().call(() -> planRecipients(r, toList));
     }
 
-    private Plan planRecipients(NotifyRequest r, List<String> toList, String requestId) {
+    private Plan planRecipients(NotifyRequest r, List<String> toList) {
         Map<String, String> errors = new LinkedHashMap<>();
-        Optional<Channel> type = Channel.fromKey(r.type());
-        if (type.isEmpty()) {
-            throw InvalidRequestException.of("type", isBlank(r.type())
-                    ? "is required (one of " + Channel.keys() + ")"
-                    : "'" + r.type() + "' is not one of " + Channel.keys());
-        }
-        Channel channel = type.get();
-        List<String> userIds = userIds(r, toList, errors);
+        Channel channel = Channel.fromKey(r.type()).orElseThrow();
+        List<String> userIds = userIds(r, errors);
         checkTargets(r, toList, errors);
         checkTemplate(r, userIds, errors);
         if (!errors.isEmpty()) {
@@ -108,7 +97,8 @@ public class RecipientPlanner {
                 recipients.add(new Recipient("to[" + i + "]", toList.get(i), null, null, r.userId(), null, null));
             }
         } else {
-            recipients = List.of(new Recipient("to", r.to(), r.room(), r.broadcast(), r.userId(), null, null));
+            recipients = List.of(new Recipient("to", r.to() == null ? null : r.to().address(), r.room(),
+                    r.broadcast(), r.userId(), null, null));
         }
         if (!errors.isEmpty()) {
             throw new InvalidRequestException(errors);
@@ -128,7 +118,7 @@ public class RecipientPlanner {
                 single = r.single(recipient.to(), recipient.room(), recipient.broadcast(), recipient.userId(),
                         r.subject(), r.message(), r.html(), r.title(), r.data());
             }
-            NotificationDraft draft = check(single, recipient, rendered, requestId, errors);
+            NotificationDraft draft = check(single, recipient, rendered, errors);
             if (draft != null) {
                 planned.add(new Planned(draft, rendered, rendered == null ? null : variables(r),
                         recipient.skipReason()));
@@ -148,44 +138,30 @@ public class RecipientPlanner {
                 && r.category() == null && !userAsTarget;
     }
 
-    /** The users to notify, or null when the recipients are addresses. */
-    private static List<String> userIds(NotifyRequest r, List<String> toList, Map<String, String> errors) {
+    /** The users to notify, each once, or null when the recipients are addresses. */
+    private static List<String> userIds(NotifyRequest r, Map<String, String> errors) {
         if (r.userIds() != null) {
             if (r.userId() != null) {
                 errors.put("user_id", "give user_id or user_ids, not both");
             }
-            if (r.userIds().isEmpty()) {
-                errors.put("user_ids", "must name at least one user");
-            } else if (r.userIds().size() > MAX_RECIPIENTS) {
-                errors.put("user_ids", "names more than " + MAX_RECIPIENTS + " users; split the request");
-            }
-            Set<String> unique = new LinkedHashSet<>();
-            for (int i = 0; i < r.userIds().size(); i++) {
-                String id = r.userIds().get(i);
-                if (id == null) {
-                    errors.put("user_ids[" + i + "]", "must be a user id, not null");
-                } else if (FieldRules.identifier("user_ids[" + i + "]", id, errors) != null) {
-                    unique.add(id);
-                }
-            }
-            return List.copyOf(unique);
+            return List.copyOf(new LinkedHashSet<>(r.userIds()));
         }
-        if (r.userId() != null && r.to() == null && toList == null && r.room() == null && r.broadcast() == null) {
-            FieldRules.identifier("user_id", r.userId(), errors);
+        if (r.userId() != null && r.to() == null && r.room() == null && r.broadcast() == null) {
             return List.of(r.userId());
         }
         return null;
     }
 
     private static void checkTargets(NotifyRequest r, List<String> toList, Map<String, String> errors) {
-        if (r.userIds() != null && (r.to() != null || toList != null || r.room() != null || r.broadcast() != null)) {
+        if (r.userIds() != null && (r.to() != null || r.room() != null || r.broadcast() != null)) {
             errors.put("user_ids", "cannot be combined with to, room or broadcast");
         }
         if (toList != null) {
             if (toList.isEmpty()) {
                 errors.put("to", "must name at least one recipient");
-            } else if (toList.size() > MAX_RECIPIENTS) {
-                errors.put("to", "names more than " + MAX_RECIPIENTS + " recipients; split the request");
+            } else if (toList.size() > NotifyRequest.MAX_RECIPIENTS) {
+                errors.put("to", "names more than " + NotifyRequest.MAX_RECIPIENTS
+                        + " recipients; split the request");
             }
             if (r.room() != null || r.broadcast() != null) {
                 errors.put("to", "a list of recipients cannot be combined with room or broadcast");
@@ -195,7 +171,6 @@ public class RecipientPlanner {
 
     private static void checkTemplate(NotifyRequest r, List<String> userIds, Map<String, String> errors) {
         if (r.templateCode() != null) {
-            FieldRules.identifier("template_code", r.templateCode(), errors);
             Map<String, Object> content = new LinkedHashMap<>();
             content.put("subject", r.subject());
             content.put("message", r.message());
@@ -210,12 +185,8 @@ public class RecipientPlanner {
         } else if (r.variables() != null) {
             errors.put("variables", "are only used with template_code");
         }
-        if (r.category() != null) {
-            if (userIds == null) {
-                errors.put("category", "only applies to user_id / user_ids recipients (their preferences)");
-            } else {
-                FieldRules.identifier("category", r.category(), errors);
-            }
+        if (r.category() != null && userIds == null) {
+            errors.put("category", "only applies to user_id / user_ids recipients (their preferences)");
         }
     }
 
@@ -291,9 +262,9 @@ public class RecipientPlanner {
      * not checked (it may have none); everything else is.
      */
     private NotificationDraft check(NotifyRequest single, Recipient recipient, RenderedTemplate rendered,
-                                    String requestId, Map<String, String> errors) {
+                                    Map<String, String> errors) {
         try {
-            return validator.validate(single, requestId);
+            return validator.validate(single);
         } catch (InvalidRequestException e) {
             Map<String, String> problems = new LinkedHashMap<>(e.fields());
             if (recipient.skipReason() != null) {
@@ -315,7 +286,7 @@ public class RecipientPlanner {
             }
             return new NotificationDraft(channel(single), recipient.to(),
                     single.subject(), single.title(), single.message(), single.html(), single.data(),
-                    recipient.userId(), requestId, channel(single) == Channel.INAPP ? TargetKind.USER : null);
+                    recipient.userId(), channel(single) == Channel.INAPP ? TargetKind.USER : null);
         }
     }
 

@@ -1,10 +1,8 @@
 package io.notiflow.api.service;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.notiflow.core.rabbit.DeadLetterQueue.DeadLetter;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,6 +18,8 @@ import java.util.function.Predicate;
 public record ReplaySelector(Kind kind, Set<UUID> ids, String errorClass) implements Predicate<DeadLetter> {
 
     public static final int MAX_IDS = 500;
+    /** Without a body. */
+    public static final String REQUIRED = "a JSON object with one of all, ids, error_class is required";
 
     public enum Kind {
         ALL("all"), IDS("ids"), ERROR_CLASS("error_class");
@@ -54,22 +54,20 @@ public record ReplaySelector(Kind kind, Set<UUID> ids, String errorClass) implem
         };
     }
 
-    /** Reads a request body; every problem is a 400 naming the field. */
-    public static ReplaySelector from(JsonNode body) {
-        if (body == null || !body.isObject()) {
-            throw InvalidRequestException.of("body", "a JSON object with one of all, ids, error_class is required");
-        }
+    /** Reads a request body's selector fields (null: not given); every problem is a 400 naming the field. */
+    public static ReplaySelector from(Boolean all, List<String> ids, String errorClass) {
         Map<String, String> errors = new LinkedHashMap<>();
         List<String> given = new ArrayList<>();
-        for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (name.equals("all") || name.equals("ids") || name.equals("error_class")) {
-                given.add(name);
-            } else {
-                errors.put(name, "is not a replay selector; use one of all, ids, error_class");
-            }
+        if (all != null) {
+            given.add(Kind.ALL.field());
         }
-        if (given.isEmpty() && errors.isEmpty()) {
+        if (ids != null) {
+            given.add(Kind.IDS.field());
+        }
+        if (errorClass != null) {
+            given.add(Kind.ERROR_CLASS.field());
+        }
+        if (given.isEmpty()) {
             errors.put("body", "give exactly one of all, ids, error_class");
         }
         if (given.size() > 1) {
@@ -78,34 +76,29 @@ public record ReplaySelector(Kind kind, Set<UUID> ids, String errorClass) implem
         if (!errors.isEmpty()) {
             throw new InvalidRequestException(errors);
         }
-        String field = given.get(0);
-        JsonNode value = body.get(field);
-        return switch (field) {
-            case "all" -> {
-                if (!value.isBoolean() || !value.booleanValue()) {
-                    throw InvalidRequestException.of("all", "must be true");
-                }
-                yield new ReplaySelector(Kind.ALL, Set.of(), null);
+        if (all != null) {
+            if (!all) {
+                throw InvalidRequestException.of("all", "must be true");
             }
-            case "ids" -> new ReplaySelector(Kind.IDS, ids(value), null);
-            default -> {
-                if (!value.isTextual() || value.textValue().isBlank()) {
-                    throw InvalidRequestException.of("error_class", "must be a non-empty string, e.g. smtp-550");
-                }
-                yield new ReplaySelector(Kind.ERROR_CLASS, Set.of(), value.textValue().trim());
-            }
-        };
+            return new ReplaySelector(Kind.ALL, Set.of(), null);
+        }
+        if (ids != null) {
+            return new ReplaySelector(Kind.IDS, ids(ids), null);
+        }
+        if (errorClass.isBlank()) {
+            throw InvalidRequestException.of("error_class", "must be a non-empty string, e.g. smtp-550");
+        }
+        return new ReplaySelector(Kind.ERROR_CLASS, Set.of(), errorClass.trim());
     }
 
-    private static Set<UUID> ids(JsonNode value) {
-        if (!value.isArray() || value.isEmpty() || value.size() > MAX_IDS) {
+    private static Set<UUID> ids(List<String> values) {
+        if (values.isEmpty() || values.size() > MAX_IDS) {
             throw InvalidRequestException.of("ids", "must be a list of 1 to " + MAX_IDS + " notification ids");
         }
         Set<UUID> ids = new LinkedHashSet<>();
-        for (int i = 0; i < value.size(); i++) {
-            JsonNode id = value.get(i);
+        for (int i = 0; i < values.size(); i++) {
             try {
-                ids.add(UUID.fromString(id.isTextual() ? id.textValue() : ""));
+                ids.add(UUID.fromString(values.get(i) == null ? "" : values.get(i)));
             } catch (IllegalArgumentException e) {
                 throw InvalidRequestException.of("ids[" + i + "]", "is not a notification id (UUID)");
             }

@@ -13,8 +13,10 @@ import java.util.Optional;
 import static io.notiflow.api.service.FieldRules.isBlank;
 
 /**
- * The input rules of POST /api/templates: which parts each channel takes, their sizes, that each part is
- * Mustache that compiles without partials, and that a subject or title holds no line break. Every problem is collected, so one 400 names every bad field.
+ * The rules of POST /api/templates per channel: which parts each channel takes, their sizes, that each part is
+ * Mustache that compiles without partials, and that a subject or title holds no line break. Every problem is
+ * collected, so one 400 names every bad field. The code, channel and locale shapes are the constraints on
+ * {@link TemplateRequest}.
  */
 @ApplicationScoped
 public class TemplateValidator {
@@ -25,42 +27,24 @@ public class TemplateValidator {
         this.renderer = renderer;
     }
 
-    /** A new, unsaved template row (version not set yet) from a valid request. */
-    public Template validate(TemplateRequest request) {
-        return check(request, true);
-    }
-
     /**
-     * A draft to preview: the same rules as {@link #validate}, except that the code may still be missing (an
-     * operator types a new template's text before naming it).
+     * What is wrong with a template per its channel, by field; empty when nothing is, or when the channel is
+     * unknown (its constraint names it). {@code codeRequired}: false for a draft to preview, whose code an
+     * operator may not have named yet. The request's own constraints (code, channel, locale shapes) are checked
+     * alongside.
      */
-    public Template validateDraft(TemplateRequest request) {
-        return check(request, false);
-    }
-
-    private Template check(TemplateRequest request, boolean codeRequired) {
-        if (request == null) {
-            throw InvalidRequestException.of("body", "a JSON object is required");
-        }
+    public Map<String, String> problems(TemplateRequest request, boolean codeRequired) {
         Map<String, String> errors = new LinkedHashMap<>();
-        String code = null;
-        if (isBlank(request.code())) {
-            if (codeRequired) {
-                errors.put("code", "is required");
-            }
-        } else {
-            code = FieldRules.identifier("code", request.code(), errors);
+        if (codeRequired && isBlank(request.code())) {
+            errors.put("code", "is required");
         }
-        String locale = request.locale() == null ? null : FieldRules.locale("locale", request.locale(), errors);
-        Optional<Channel> channel = Channel.fromKey(request.channel());
-        if (channel.isEmpty()) {
-            errors.put("channel", request.channel() == null || request.channel().isBlank()
-                    ? "is required (one of " + Channel.keys() + ")"
-                    : "'" + request.channel() + "' is not one of " + Channel.keys());
-            throw new InvalidRequestException(errors);
+        Optional<Channel> known = Channel.fromKey(request.channel());
+        if (known.isEmpty()) {
+            return errors;
         }
-        String type = channel.get().key();
-        switch (channel.get()) {
+        Channel channel = known.get();
+        String type = channel.key();
+        switch (channel) {
             case EMAIL -> {
                 part("subject", request.subject(), true, NotifyValidator.MAX_SUBJECT, Output.TEXT, errors);
                 oneLine("subject", request.subject(), errors);
@@ -79,7 +63,7 @@ public class TemplateValidator {
             case PUSH, INAPP -> {
                 part("title", request.title(), false, NotifyValidator.MAX_TITLE, Output.TEXT, errors);
                 oneLine("title", request.title(), errors);
-                part("body", request.body(), true, channel.get() == Channel.PUSH
+                part("body", request.body(), true, channel == Channel.PUSH
                         ? NotifyValidator.MAX_PUSH_BODY : NotifyValidator.MAX_INAPP_BODY, Output.TEXT, errors);
                 if (request.data() != null) {
                     request.data().forEach((key, value) -> {
@@ -94,13 +78,15 @@ public class TemplateValidator {
                 notFor(request.html(), "html", type, errors);
             }
         }
-        if (!errors.isEmpty()) {
-            throw new InvalidRequestException(errors);
-        }
+        return errors;
+    }
+
+    /** A new, unsaved template row (version not set yet) from a valid request. */
+    public Template row(TemplateRequest request) {
         Template row = new Template();
-        row.code = code;
-        row.channel = channel.get();
-        row.locale = locale;
+        row.code = isBlank(request.code()) ? null : request.code();
+        row.channel = Channel.fromKey(request.channel()).orElseThrow();
+        row.locale = request.locale() == null ? null : FieldRules.canonicalLocale(request.locale());
         row.subject = request.subject();
         row.body = request.body();
         row.html = request.html();

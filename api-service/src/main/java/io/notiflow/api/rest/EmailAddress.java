@@ -1,0 +1,39 @@
+package io.notiflow.api.rest;
+
+import io.notiflow.api.service.FieldRules;
+import jakarta.validation.Constraint;
+import jakarta.validation.ConstraintValidator;
+import jakarta.validation.ConstraintValidatorContext;
+import jakarta.validation.Payload;
+
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+import static java.lang.annotation.ElementType.FIELD;
+import static java.lang.annotation.ElementType.TYPE_USE;
+
+/** An e-mail address by {@link FieldRules#emailProblem}'s rule; null or blank is no address. */
+@Target({FIELD, TYPE_USE})
+@Retention(RetentionPolicy.RUNTIME)
+@Constraint(validatedBy = EmailAddress.Check.class)
+public @interface EmailAddress {
+
+    String message() default "is not a valid e-mail address";
+
+    Class<?>[] groups() default {};
+
+    Class<? extends Payload>[] payload() default {};
+
+    class Check implements ConstraintValidator<EmailAddress, String> {
+
+        @Override
+        public boolean isValid(String value, ConstraintValidatorContext context) {
+            if (value == null || value.isBlank()) {
+                return true;
+            }
+            String problem = FieldRules.emailProblem(value);
+            return problem == null || Violations.report(context, problem);
+        }
+    }
+}
