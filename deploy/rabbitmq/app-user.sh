@@ -6,7 +6,9 @@
 # again only resets the password.
 set -eu
 node=${RABBITMQ_NODE:-rabbit@rabbitmq-1}
-ctl() { rabbitmqctl --erlang-cookie "$RABBITMQ_ERLANG_COOKIE" --node "$node" "$@"; }
+# The cluster's cookie: the rabbitmq-cookie secret.
+cookie=$(cat /run/secrets/erlang-cookie)
+ctl() { rabbitmqctl --erlang-cookie "$cookie" --node "$node" "$@"; }
 
 ctl await_startup
 if ! ctl list_vhosts --silent | grep -qxF "$RABBITMQ_VIRTUAL_HOST"; then

@@ -86,6 +86,9 @@ class ComposeFilesTest {
     private static final Pattern INTERPOLATION = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}]*))?}");
     private static final Pattern LOCAL = Pattern.compile("localhost|127\\.0\\.0\\.1");
 
+    /** Dockerfile -> the default of its JAVA_BASE_IMAGE argument (filled by everyBuildContextAndDockerfileExists). */
+    private static final Map<String, String> javaBaseDefaults = new TreeMap<>();
+
     // Also read by K8sManifestsTest, which checks deploy/k8s against the same view of the code (load()).
     static Path root;
     static Map<String, ServiceModule> modules;
@@ -141,14 +144,114 @@ class ComposeFilesTest {
                 Path file = contextDir.resolve(dockerfile);
                 assertTrue(Files.isRegularFile(file), where + ": Dockerfile " + file + " does not exist");
                 checkDockerfile(where, contextDir, file);
+                if (modules.containsKey(root.relativize(contextDir).toString())) {
+                    Object buildArgs = ((Map<?, ?>) build).get("args");
+                    String given = buildArgs instanceof Map<?, ?> a && a.get("JAVA_BASE_IMAGE") != null
+                            ? String.valueOf(a.get("JAVA_BASE_IMAGE")) : null;
+                    assertNotNull(given, where + ": build.args passes JAVA_BASE_IMAGE");
+                    assertEquals("${JAVA_BASE_IMAGE:-" + javaBaseDefaults.get(root.relativize(file).toString()) + "}",
+                            given, where + ": JAVA_BASE_IMAGE is a variable whose default is the Dockerfile's");
+                }
             }
+        }
+        assertEquals(1, new TreeSet<>(javaBaseDefaults.values()).size(),
+                "every Dockerfile has the same Java base image: " + javaBaseDefaults);
+    }
+
+    /** docker-compose 1.29 (Debian 12, Ubuntu 22.04) rejects a top-level name: ("does not match '^x-'"). */
+    @Test
+    void bothFilesWorkWithComposeV1() throws IOException {
+        Set<String> known = Set.of("services", "volumes", "networks", "secrets", "configs");
+        for (Compose compose : List.of(dev, prod)) {
+            for (String key : compose.topLevel) {
+                assertTrue(known.contains(key) || key.startsWith("x-"), compose + ": top-level " + key
+                        + " is not understood by docker-compose 1.29; the project name is COMPOSE_PROJECT_NAME");
+            }
+        }
+        // Each file's project name comes from its own env file: .env (read by default) is the development file's,
+        // deploy/prod.env (from deploy/prod.env.example, passed with --env-file) production's.
+        String devName = envFile(root.resolve(".env")).get("COMPOSE_PROJECT_NAME");
+        String prodName = envFile(root.resolve("deploy/prod.env.example")).get("COMPOSE_PROJECT_NAME");
+        assertNotNull(devName, ".env sets COMPOSE_PROJECT_NAME for docker-compose.yml");
+        assertNotNull(prodName, "deploy/prod.env.example sets COMPOSE_PROJECT_NAME for docker-compose.prod.yml");
+        assertFalse(devName.equals(prodName), "development and production are separate projects: " + devName);
+        assertTrue(envFile(root.resolve(".env")).keySet().stream().noneMatch(k -> k.matches(
+                ".*(PASSWORD|PASS|TOKEN|SECRET|COOKIE|API_KEYS).*")), ".env holds no production secret");
+    }
+
+    /** An override file cannot replace ports under Compose v1, so every published host port is a variable. */
+    @Test
+    void everyPublishedPortIsAVariable() {
+        Pattern published = Pattern.compile("(?:(.+):)?\\$\\{([A-Z][A-Z0-9_]*):-(\\d+)}:(\\d+)(/\\w+)?");
+        for (Compose compose : List.of(dev, prod)) {
+            Map<String, String> variables = new TreeMap<>();
+            compose.services.forEach((name, service) -> {
+                for (String port : list(service.get("ports"))) {
+                    Matcher m = published.matcher(port);
+                    String where = compose + " service " + name + ": port " + port;
+                    assertTrue(m.matches(), where + " is not [address:]${VARIABLE:-default}:target");
+                    String previous = variables.put(m.group(2), port);
+                    assertTrue(previous == null, where + " and " + previous + " share " + m.group(2));
+                    if (compose == prod) {
+                        assertEquals("127.0.0.1", resolveDefaults(m.group(1)), where + ": production publishes on"
+                                + " 127.0.0.1 unless configured");
+                    }
+                }
+            });
+        }
+    }
+
+    /** Every image not built here is a variable whose default is the upstream image (a mirror or stand-in). */
+    @Test
+    void everyThirdPartyImageIsAVariableWithTheUpstreamDefault() {
+        Pattern variable = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*_IMAGE):-([a-z0-9./-]+:[A-Za-z0-9._-]+)}");
+        for (Compose compose : List.of(dev, prod)) {
+            Map<String, String> defaults = new TreeMap<>();
+            compose.services.forEach((name, service) -> {
+                if (service.containsKey("build")) {
+                    return;
+                }
+                String image = compose.rawImage(name);
+                Matcher m = variable.matcher(image);
+                assertTrue(m.matches(), compose + " service " + name + ": image " + image
+                        + " is not ${<NAME>_IMAGE:-<upstream image>:<tag>}");
+                assertFalse(m.group(2).startsWith("notiflow-ci/"), compose + " service " + name
+                        + ": the default is the upstream image, not a CI stand-in");
+                String previous = defaults.put(m.group(1), m.group(2));
+                assertTrue(previous == null || previous.equals(m.group(2)), compose + ": " + m.group(1)
+                        + " defaults to both " + previous + " and " + m.group(2));
+            });
+        }
+    }
+
+    /** A container's start runs nothing that needs a package mirror. */
+    @Test
+    void noContainerDownloadsPackagesAtStart() {
+        Pattern installs = Pattern.compile("\\b(apk add|apt-get|apt install|yum|dnf|microdnf|pip install|npm i)");
+        for (Compose compose : List.of(dev, prod)) {
+            compose.services.forEach((name, service) -> {
+                String run = service.get("entrypoint") + " " + service.get("command");
+                assertFalse(installs.matcher(run).find(), compose + " service " + name + " installs packages at start: "
+                        + run);
+            });
         }
     }
 
     private static void checkDockerfile(String where, Path context, Path dockerfile) throws IOException {
         List<String> lines = Files.readAllLines(dockerfile).stream().map(String::trim)
                 .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
-        assertTrue(lines.get(0).startsWith("FROM "), where + ": " + dockerfile + " starts with FROM");
+        List<String> args = lines.stream().takeWhile(l -> l.startsWith("ARG ")).toList();
+        String from = lines.get(args.size());
+        assertTrue(from.startsWith("FROM "), where + ": " + dockerfile + " starts with FROM (after ARGs)");
+        String module = context.getFileName().toString();
+        if (modules.containsKey(module)) {
+            // The base image is a build argument with the upstream image as its default.
+            assertEquals("FROM ${JAVA_BASE_IMAGE}", from, where + ": " + dockerfile + " takes its base image from"
+                    + " the JAVA_BASE_IMAGE build argument");
+            String arg = args.stream().filter(a -> a.startsWith("ARG JAVA_BASE_IMAGE=")).findFirst()
+                    .orElseGet(() -> fail(where + ": " + dockerfile + " declares ARG JAVA_BASE_IMAGE=<upstream image>"));
+            javaBaseDefaults.put(root.relativize(dockerfile).toString(), arg.substring(arg.indexOf('=') + 1));
+        }
         List<String> copies = lines.stream().filter(l -> l.startsWith("COPY ") || l.startsWith("ADD ")).toList();
         assertFalse(copies.isEmpty(), where + ": " + dockerfile + " copies the application");
         for (String copy : copies) {
@@ -172,7 +275,6 @@ class ComposeFilesTest {
         String user = lines.stream().filter(l -> l.startsWith("USER ")).reduce((a, b) -> b).orElse("USER root");
         assertFalse(Set.of("root", "0", "0:0").contains(user.substring(5).trim()), where + ": " + dockerfile
                 + " must not run as root");
-        String module = context.getFileName().toString();
         if (modules.containsKey(module)) {
             int port = modules.get(module).port;
             assertTrue(lines.contains("EXPOSE " + port), where + ": " + dockerfile + " exposes " + port
@@ -439,10 +541,15 @@ class ComposeFilesTest {
             String hostname = (String) service.get("hostname");
             assertNotNull(hostname, "prod " + node + ": a fixed hostname names the node (rabbit@<hostname>)");
             expectedNodes.add("rabbit@" + hostname);
-            String cookie = prod.environment(node).get("RABBITMQ_ERLANG_COOKIE");
-            assertTrue(cookie != null && cookie.startsWith("${RABBITMQ_ERLANG_COOKIE"),
-                    "prod " + node + ": the Erlang cookie comes from the environment");
-            cookies.add(cookie);
+            // The cookie is a secret file that node.sh installs for the node's user; the image's
+            // RABBITMQ_ERLANG_COOKIE variable is deprecated.
+            assertFalse(prod.environment(node).containsKey("RABBITMQ_ERLANG_COOKIE"), "prod " + node
+                    + ": RABBITMQ_ERLANG_COOKIE is deprecated; the cookie is a secret file");
+            cookies.add(list(service.get("secrets")).toString());
+            assertEquals("[/bin/sh, /usr/local/bin/notiflow-node.sh]", String.valueOf(service.get("entrypoint")),
+                    "prod " + node + ": node.sh installs the cookie, then runs the image's entrypoint");
+            assertTrue(list(service.get("volumes")).contains(
+                    "./deploy/rabbitmq/node.sh:/usr/local/bin/notiflow-node.sh:ro"), "prod " + node + ": mounts node.sh");
             String conf = list(service.get("volumes")).stream().filter(v -> v.contains(":/etc/rabbitmq/"))
                     .filter(v -> v.contains(".conf")).findFirst()
                     .orElseGet(() -> fail("prod " + node + ": mounts the cluster's rabbitmq.conf"));
@@ -451,7 +558,16 @@ class ComposeFilesTest {
                     "prod " + node + ": " + file + " is a file under deploy/rabbitmq/");
             config = file;
         }
-        assertEquals(1, cookies.size(), "prod: the nodes share one Erlang cookie");
+        assertEquals(1, cookies.size(), "prod: the nodes share one Erlang cookie secret: " + cookies);
+        String secret = cookies.iterator().next();
+        Matcher target = Pattern.compile("^\\[([\\w-]+):([\\w.-]+)]$").matcher(secret);
+        assertTrue(target.matches(), "prod: the nodes get exactly the cookie secret: " + secret);
+        String nodeScript = Files.readString(root.resolve("deploy/rabbitmq/node.sh"));
+        assertTrue(nodeScript.contains("install -o rabbitmq -g rabbitmq -m 400 /run/secrets/" + target.group(2)
+                + " /var/lib/rabbitmq/.erlang.cookie"), "node.sh installs /run/secrets/" + target.group(2)
+                + " as the node user's cookie, readable by it alone");
+        assertTrue(nodeScript.contains("exec docker-entrypoint.sh rabbitmq-server"), "node.sh runs the image's entrypoint");
+        assertFalse(prod.text.contains("RABBITMQ_ERLANG_COOKIE:"), "prod: no container is given RABBITMQ_ERLANG_COOKIE");
         Properties conf = new Properties();
         try (Reader reader = Files.newBufferedReader(config)) {
             conf.load(reader);
@@ -525,17 +641,15 @@ class ComposeFilesTest {
                 }
             });
         }
-        // Every variable the file interpolates is in .env.example, so an operator knows what to fill in.
-        Set<String> placeholders = Files.readAllLines(root.resolve(".env.example")).stream()
-                .map(String::trim).filter(l -> !l.startsWith("#") && l.contains("="))
-                .map(l -> l.substring(0, l.indexOf('='))).collect(Collectors.toSet());
+        // Every variable the file interpolates is in deploy/prod.env.example, so an operator knows what to fill in.
+        Set<String> placeholders = envFile(root.resolve("deploy/prod.env.example")).keySet();
         Set<String> interpolated = new TreeSet<>();
         Matcher m = INTERPOLATION.matcher(prod.text.replace("$$", ""));
         while (m.find()) {
             interpolated.add(m.group(1));
         }
         interpolated.removeAll(placeholders);
-        assertTrue(interpolated.isEmpty(), "prod: variables missing from .env.example: " + interpolated);
+        assertTrue(interpolated.isEmpty(), "prod: variables missing from deploy/prod.env.example: " + interpolated);
     }
 
     @Test
@@ -617,6 +731,103 @@ class ComposeFilesTest {
         dev.moduleServices().forEach((module, serviceName) -> assertEquals("true",
                 dev.environment(serviceName).get("ALLOW_DEV_SECRETS"), "dev " + serviceName
                         + ": postgres/postgres and guest/guest are development secrets; ALLOW_DEV_SECRETS"));
+    }
+
+    /**
+     * The key files reach the services (uid 185) whatever their owner and mode on the host: a one-shot container
+     * the service waits for copies each Compose secret, as root, into a named volume the service mounts read-only.
+     */
+    @Test
+    void productionKeyFilesWorkWhateverUidMadeThem() {
+        int checked = 0;
+        for (Map.Entry<String, String> e : prod.moduleServices().entrySet()) {
+            String serviceName = e.getValue();
+            Map<String, Object> service = prod.services.get(serviceName);
+            String where = "prod " + serviceName;
+            assertTrue(list(service.get("secrets")).isEmpty(), where + ": reads no Compose secret itself (a bind mount"
+                    + " keeps the host's owner and mode)");
+            for (Map.Entry<String, String> env : prod.environment(serviceName).entrySet()) {
+                String path = env.getValue();
+                if (path == null || !path.startsWith("/run/")) {
+                    continue;
+                }
+                checked++;
+                String dir = path.substring(0, path.lastIndexOf('/'));
+                String mount = list(service.get("volumes")).stream().filter(v -> v.endsWith(":" + dir + ":ro"))
+                        .findFirst().orElseGet(() -> fail(where + ": " + env.getKey() + "=" + path
+                                + " lies in no read-only volume mount at " + dir));
+                String volume = mount.substring(0, mount.indexOf(':'));
+                assertTrue(prod.volumes.containsKey(volume), where + ": " + volume + " is a named volume");
+                String file = path.substring(dir.length() + 1);
+                String filler = prod.dependsOn(serviceName).entrySet().stream()
+                        .filter(d -> "service_completed_successfully".equals(d.getValue()))
+                        .map(Map.Entry::getKey)
+                        .filter(d -> list(prod.services.get(d).get("volumes")).stream().anyMatch(v -> v.startsWith(volume + ":")))
+                        .findFirst().orElseGet(() -> fail(where + ": no one-shot container it waits for fills " + volume));
+                Map<String, Object> one = prod.services.get(filler);
+                assertEquals("0", String.valueOf(one.get("user")), "prod " + filler + " runs as root to read any host file");
+                String into = list(one.get("volumes")).stream().filter(v -> v.startsWith(volume + ":")).findFirst()
+                        .orElseThrow().split(":")[1];
+                assertFalse(secretOf(one, file).isEmpty(), "prod " + filler + " gets " + file + " as a secret");
+                assertTrue(String.valueOf(one.get("command")).contains("install -o 185 -g 185 -m 4"),
+                        "prod " + filler + " installs the files for uid 185");
+                assertTrue(String.valueOf(one.get("command")).contains("/run/secrets/" + file + " " + into + "/"),
+                        "prod " + filler + " installs " + file + " into " + into);
+            }
+        }
+        assertEquals(3, checked, "prod: the JWT private key, the JWT public key and the FCM service account");
+    }
+
+    private static String secretOf(Map<String, Object> service, String target) {
+        for (Object entry : (List<?>) service.getOrDefault("secrets", List.of())) {
+            if (entry instanceof Map<?, ?> m && target.equals(m.get("target"))) {
+                return String.valueOf(m.get("source"));
+            }
+        }
+        return "";
+    }
+
+    /** RabbitMQ's memory alarm stops publishers before the container's memory limit kills a node. */
+    @Test
+    void productionRabbitMqAlarmsFitItsLimits() throws IOException {
+        Properties conf = new Properties();
+        try (Reader reader = Files.newBufferedReader(root.resolve("deploy/rabbitmq/rabbitmq.conf"))) {
+            conf.load(reader);
+        }
+        long watermark = bytes(conf.getProperty("vm_memory_high_watermark.absolute", "0"));
+        assertTrue(watermark > 0, "rabbitmq.conf: vm_memory_high_watermark.absolute (RabbitMQ may not see the limit)");
+        for (String node : prod.servicesWithImage("rabbitmq:")) {
+            Map<?, ?> limits = (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) prod.services.get(node).get("deploy"))
+                    .get("resources")).get("limits");
+            long limit = bytes(String.valueOf(limits.get("memory")));
+            assertTrue(watermark <= limit * 3 / 4, "prod " + node + ": the memory alarm (" + watermark
+                    + " bytes) is at most 3/4 of the limit (" + limit + "), leaving room for what it does not count");
+        }
+        assertTrue(bytes(conf.getProperty("disk_free_limit.absolute", "0")) > 0, "rabbitmq.conf: disk_free_limit.absolute");
+    }
+
+    /** "512M", "1G", "512MiB", "2GB" in bytes (Compose and RabbitMQ units; binary either way here). */
+    static long bytes(String size) {
+        Matcher m = Pattern.compile("(\\d+)\\s*([KMG])?(?:i?B)?", Pattern.CASE_INSENSITIVE).matcher(size.trim());
+        assertTrue(m.matches(), "a size: " + size);
+        int shift = m.group(2) == null ? 0 : switch (m.group(2).toUpperCase(Locale.ROOT)) {
+            case "K" -> 10;
+            case "M" -> 20;
+            default -> 30;
+        };
+        return Long.parseLong(m.group(1)) << shift;
+    }
+
+    /** The KEY=value lines of an env file. */
+    static Map<String, String> envFile(Path file) throws IOException {
+        Map<String, String> values = new TreeMap<>();
+        for (String line : Files.readAllLines(file)) {
+            String l = line.trim();
+            if (!l.startsWith("#") && l.contains("=")) {
+                values.put(l.substring(0, l.indexOf('=')), l.substring(l.indexOf('=') + 1));
+            }
+        }
+        return values;
     }
 
     /** The one-shot container of prod that mounts {@code file}. */
@@ -902,11 +1113,13 @@ class ComposeFilesTest {
         final String text;
         final Map<String, Map<String, Object>> services;
         final Map<String, Object> volumes;
+        final Set<String> topLevel;
 
         @SuppressWarnings("unchecked")
         private Compose(Path file, String text, Map<String, Object> yaml) {
             this.file = file;
             this.text = text;
+            this.topLevel = new TreeSet<>(yaml.keySet());
             this.services = (Map<String, Map<String, Object>>) yaml.get("services");
             Object v = yaml.get("volumes");
             this.volumes = v == null ? Map.of() : (Map<String, Object>) v;
@@ -953,7 +1166,12 @@ class ComposeFilesTest {
             return result;
         }
 
+        /** The image a service runs when no variable is set (the file's default). */
         String image(String service) {
+            return resolveDefaults(rawImage(service));
+        }
+
+        String rawImage(String service) {
             return String.valueOf(services.get(service).getOrDefault("image", ""));
         }
 

@@ -38,7 +38,7 @@ import static org.awaitility.Awaitility.await;
  * broker user limited to one vhost with no tags (what {@code deploy/rabbitmq/app-user.sh} makes). api-service
  * migrates as the migration role and runs as the runtime role, the email worker too, with generated secrets and
  * without ALLOW_DEV_SECRETS: an e-mail goes through. The runtime role cannot change the schema, the broker user
- * cannot leave its vhost. And a packaged service given .env.example's placeholders or a default login refuses to
+ * cannot leave its vhost. And a packaged service given deploy/prod.env.example's placeholders or a default login refuses to
  * start, naming each setting and never its value.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -155,7 +155,7 @@ class ProductionSecretsIT {
         Map<String, String> env = production();
         env.put("QUARKUS_FLYWAY_USERNAME", MIGRATOR);
         env.put("QUARKUS_FLYWAY_PASSWORD", MIGRATOR_PASSWORD);
-        // What .env.example holds, and the broker's default login.
+        // What deploy/prod.env.example holds, and the broker's default login.
         env.put("API_KEYS", "change-me-key-1,change-me-key-2");
         env.put("RABBITMQ_USERNAME", "guest");
         env.put("RABBITMQ_PASSWORD", "guest");

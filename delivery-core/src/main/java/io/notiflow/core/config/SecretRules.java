@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * What makes a secret unfit for production: a placeholder (what {@code .env.example} ships, "changeme" and its
+ * What makes a secret unfit for production: a placeholder (what {@code deploy/prod.env.example} ships, "changeme" and its
  * kin), a well-known default login (postgres, guest), or fewer characters than a generated secret has. The answers
  * name the setting and the reason, never the value.
  */

@@ -21,7 +21,7 @@ class SecretRulesTest {
     @Test
     void everyPlaceholderOfEnvExampleIsRefused() throws IOException {
         Properties example = new Properties();
-        try (Reader reader = Files.newBufferedReader(Path.of("../.env.example"))) {
+        try (Reader reader = Files.newBufferedReader(Path.of("../deploy/prod.env.example"))) {
             example.load(reader);
         }
         Map<String, String> byProperty = Map.of(
