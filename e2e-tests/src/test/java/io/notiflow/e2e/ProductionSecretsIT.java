@@ -2,6 +2,8 @@ package io.notiflow.e2e;
 
 import com.rabbitmq.client.ConnectionFactory;
 import io.notiflow.core.testing.LocalServices;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import org.junit.jupiter.api.AfterAll;
@@ -110,16 +112,19 @@ class ProductionSecretsIT {
         Map<String, String> workerEnv = production();
         workerEnv.putAll(Map.of("SMTP_HOST", SmtpSink.HOST, "SMTP_PORT", String.valueOf(smtp.port()),
                 "SMTP_STARTTLS", "DISABLED"));
+        workerEnv.put("LOG_JSON", "true"); // what a log shipper reads in production
         api = new ServiceProcess("api-service-prod", "e2e.api-service.jar", apiEnv).start();
-        worker = new ServiceProcess("email-worker-prod", "e2e.email-worker.jar", workerEnv).start();
+        worker = new ServiceProcess("email-worker-prod", "e2e.email-worker.jar", workerEnv).freshLog().start();
 
-        String id = RestAssured.given().baseUri(api.baseUrl()).header("X-API-Key", API_KEY).contentType(ContentType.JSON)
+        String id = RestAssured.given().baseUri(api.baseUrl()).header("X-API-Key", API_KEY)
+                .header("X-Correlation-Id", "e2e-json-log").contentType(ContentType.JSON)
                 .body("""
                         {"type":"email","to":"least@example.com","subject":"least-privilege","message":"Hello"}""")
                 .post("/api/notify").then().statusCode(202).extract().path("messageId");
         await().atMost(Duration.ofSeconds(60)).until(() -> !smtp.arrivals("least-privilege").isEmpty());
         await().atMost(Duration.ofSeconds(30)).until(() -> E2eSql.rows(DATABASE,
                 "SELECT status FROM notifications WHERE id = '" + id + "'").equals(List.of(List.of("sent"))));
+        assertJsonLog(worker, id);
 
         assertThat(E2eSql.rows(DATABASE, "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'"))
                 .as("the migration role owns every table").containsExactly(List.of(MIGRATOR));
@@ -177,6 +182,30 @@ class ProductionSecretsIT {
     }
 
     /** A packaged service's production environment: the runtime role, the vhost-limited user, no dev secrets. */
+    /**
+     * LOG_JSON=true: once the service has started (boot lines stay text, see JsonConsoleLog) every line is one JSON
+     * object with a level and a message, and the line saying the notification was sent carries the request's
+     * correlation id in its MDC.
+     */
+    private static void assertJsonLog(ServiceProcess service, String notificationId) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        List<String> all = service.logLines("");
+        List<String> lines = all.stream().dropWhile(line -> !line.startsWith("{")).toList();
+        assertThat(lines).as("JSON lines of %s", service.name()).isNotEmpty();
+        for (String line : lines) {
+            JsonNode record = json.readTree(line);
+            assertThat(record.isObject()).as(line).isTrue();
+            assertThat(record.path("level").asText()).as(line).isNotEmpty();
+            assertThat(record.has("message")).as(line).isTrue();
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(service.logLines(notificationId))
+                .anySatisfy(line -> {
+                    JsonNode record = json.readTree(line);
+                    assertThat(record.path("message").asText()).contains("sent over email");
+                    assertThat(record.path("mdc").path("correlationId").asText()).isEqualTo("e2e-json-log");
+                }));
+    }
+
     private static Map<String, String> production() {
         Map<String, String> env = new HashMap<>();
         env.put("QUARKUS_DATASOURCE_JDBC_URL", LocalServices.jdbcUrl(DATABASE));
