@@ -14,7 +14,7 @@ import java.util.UUID;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The state a channel worker's {@code @QuarkusTest} starts from. Plain static helpers (the test-jar has no bean
+ * The state a channel worker's {@code @QuarkusTest} starts from. Plain static helpers (worker-test-support has no bean
  * index); the beans are looked up through {@link CDI#current()} in the running application.
  */
 public final class WorkerTestSupport {
