@@ -14,8 +14,8 @@ import java.util.UUID;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The state a channel worker's {@code @QuarkusTest} starts from. Plain static helpers (the test-jar has no bean
- * index); the beans are looked up through {@link CDI#current()} in the running application.
+ * The state a channel worker's {@code @QuarkusTest} starts from. Plain static helpers (no CDI beans);
+ * the beans are looked up through {@link CDI#current()} in the running application.
  */
 public final class WorkerTestSupport {
 

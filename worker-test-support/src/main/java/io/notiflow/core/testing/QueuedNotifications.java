@@ -22,7 +22,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * Queues notifications of one channel the way api-service does (row committed, then the job published, then
  * published_at stamped) and reads them back with their attempts. A channel's test support extends it with what a
- * row of that channel carries. Not a CDI bean (the test-jar has no bean index): it looks up the repositories and
+ * row of that channel carries. Not a CDI bean (no CDI bean, though the module has an index): it looks up the repositories and
  * the publisher through {@link CDI#current()}, so it works inside a running {@code @QuarkusTest} only.
  */
 public class QueuedNotifications {
