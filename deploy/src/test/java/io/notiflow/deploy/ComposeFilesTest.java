@@ -17,6 +17,7 @@ import java.util.Collection;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -867,13 +868,31 @@ class ComposeFilesTest {
         return found;
     }
 
+    /** The artifacts of a pom's dependency entries that say {@code <scope>test</scope>}. */
+    private static Set<String> testScopedArtifacts(String pom) {
+        Set<String> found = new HashSet<>();
+        Matcher block = Pattern.compile("<dependency>(.*?)</dependency>", Pattern.DOTALL).matcher(pom);
+        while (block.find()) {
+            Matcher artifact = Pattern.compile("<artifactId>([^<]+)</artifactId>").matcher(block.group(1));
+            if (block.group(1).contains("<scope>test</scope>") && artifact.find()) {
+                found.add(artifact.group(1));
+            }
+        }
+        return found;
+    }
+
     private static ServiceModule serviceModule(String name, Path dir) throws IOException {
         // Configuration sources, highest priority first, and the Java sources whose mappings are read.
         List<Path> propertyFiles = new ArrayList<>(List.of(dir.resolve("src/main/resources/application.properties")));
         List<Path> javaRoots = new ArrayList<>(List.of(dir.resolve("src/main/java")));
         String pom = Files.readString(dir.resolve("pom.xml"));
+        Set<String> testScoped = testScopedArtifacts(Files.readString(root.resolve("pom.xml")));
+        testScoped.addAll(testScopedArtifacts(pom));
         Matcher dep = Pattern.compile("<artifactId>([^<]+)</artifactId>").matcher(pom);
         while (dep.find()) {
+            if (testScoped.contains(dep.group(1))) {
+                continue; // test helpers are not on the service's class path
+            }
             Path sibling = root.resolve(dep.group(1));
             if (!sibling.equals(dir) && Files.isRegularFile(sibling.resolve("pom.xml"))) {
                 Path mp = sibling.resolve("src/main/resources/META-INF/microprofile-config.properties");
