@@ -1,7 +1,7 @@
 package io.notiflow.api;
 
-import io.notiflow.core.status.Notification;
-import io.notiflow.core.status.NotificationRepository;
+import io.notiflow.core.store.Notification;
+import io.notiflow.core.store.NotificationRepository;
 import io.notiflow.core.testing.LocalServicesResource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;

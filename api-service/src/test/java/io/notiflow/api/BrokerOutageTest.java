@@ -1,6 +1,6 @@
 package io.notiflow.api;
 
-import io.notiflow.core.status.Notification;
+import io.notiflow.core.store.Notification;
 import io.notiflow.core.testing.LocalServices;
 import io.notiflow.core.testing.TcpProxy;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;

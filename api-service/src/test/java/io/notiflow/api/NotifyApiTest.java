@@ -2,8 +2,8 @@ package io.notiflow.api;
 
 import io.notiflow.core.job.JobHeaders;
 import io.notiflow.core.job.TargetKind;
-import io.notiflow.core.status.Notification;
-import io.notiflow.core.status.NotificationStatus;
+import io.notiflow.core.store.Notification;
+import io.notiflow.core.store.NotificationStatus;
 import io.notiflow.core.testing.BrokerProbe;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;

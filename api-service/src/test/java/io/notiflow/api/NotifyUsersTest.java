@@ -1,7 +1,7 @@
 package io.notiflow.api;
 
-import io.notiflow.core.status.Notification;
-import io.notiflow.core.status.NotificationStatus;
+import io.notiflow.core.store.Notification;
+import io.notiflow.core.store.NotificationStatus;
 import io.notiflow.core.testing.BrokerProbe;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;

@@ -1,8 +1,8 @@
 package io.notiflow.api;
 
 import io.notiflow.core.job.Channel;
-import io.notiflow.core.status.WorkerInstance;
-import io.notiflow.core.status.WorkerInstanceRepository;
+import io.notiflow.core.store.WorkerInstance;
+import io.notiflow.core.store.WorkerInstanceRepository;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;

@@ -1,6 +1,6 @@
 package io.notiflow.email;
 
-import io.notiflow.core.status.NotificationStatus;
+import io.notiflow.core.store.NotificationStatus;
 import io.notiflow.core.testing.WorkerTestSupport;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;

@@ -1,7 +1,7 @@
 package io.notiflow.email;
 
 import io.notiflow.core.job.Channel;
-import io.notiflow.core.status.Notification;
+import io.notiflow.core.store.Notification;
 import io.notiflow.core.testing.QueuedNotifications;
 
 import java.util.UUID;

@@ -1,6 +1,6 @@
 package io.notiflow.inapp;
 
-import io.notiflow.core.status.Notification;
+import io.notiflow.core.store.Notification;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.response.Response;

@@ -1,7 +1,7 @@
 package io.notiflow.inapp;
 
-import io.notiflow.core.status.Notification;
-import io.notiflow.core.status.NotificationStatus;
+import io.notiflow.core.store.Notification;
+import io.notiflow.core.store.NotificationStatus;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.specification.RequestSpecification;

@@ -1,7 +1,7 @@
 package io.notiflow.inapp;
 
 import io.notiflow.core.job.InappTarget;
-import io.notiflow.core.status.Notification;
+import io.notiflow.core.store.Notification;
 import io.notiflow.core.testing.JwtKeysResource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.http.TestHTTPResource;

@@ -2,8 +2,8 @@ package io.notiflow.inapp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.notiflow.core.job.InappTarget;
-import io.notiflow.core.status.Notification;
-import io.notiflow.core.status.NotificationStatus;
+import io.notiflow.core.store.Notification;
+import io.notiflow.core.store.NotificationStatus;
 import io.notiflow.core.testing.Management;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;

@@ -1,6 +1,6 @@
 package io.notiflow.inapp;
 
-import io.notiflow.core.status.Notification;
+import io.notiflow.core.store.Notification;
 import io.notiflow.core.testing.JwtKeysResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;

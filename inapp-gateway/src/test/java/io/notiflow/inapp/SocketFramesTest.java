@@ -1,8 +1,8 @@
 package io.notiflow.inapp;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.notiflow.core.status.Notification;
-import io.notiflow.core.status.NotificationStatus;
+import io.notiflow.core.store.Notification;
+import io.notiflow.core.store.NotificationStatus;
 import io.notiflow.core.job.InappTarget;
 import io.notiflow.inapp.socket.NotificationFrame;
 import io.notiflow.inapp.socket.SocketRegistry;

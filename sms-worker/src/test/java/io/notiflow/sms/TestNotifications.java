@@ -1,7 +1,7 @@
 package io.notiflow.sms;
 
 import io.notiflow.core.job.Channel;
-import io.notiflow.core.status.Notification;
+import io.notiflow.core.store.Notification;
 import io.notiflow.core.testing.QueuedNotifications;
 
 /** Queues SMS notifications the way api-service does (row committed, then the job published) and reads them back. */

@@ -1,8 +1,8 @@
 package io.notiflow.sms;
 
 import io.notiflow.core.job.Channel;
-import io.notiflow.core.status.NotificationStatus;
-import io.notiflow.core.status.WorkerInstance;
+import io.notiflow.core.store.NotificationStatus;
+import io.notiflow.core.store.WorkerInstance;
 import io.notiflow.core.testing.WorkerEndpointChecks;
 import io.notiflow.core.testing.WorkerTestSupport;
 import io.quarkus.test.junit.QuarkusTest;

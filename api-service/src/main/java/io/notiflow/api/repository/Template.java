@@ -1,7 +1,7 @@
 package io.notiflow.api.repository;
 
 import io.notiflow.core.job.Channel;
-import io.notiflow.core.status.Converters;
+import io.notiflow.core.store.Converters;
 import jakarta.persistence.Column;
 import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;

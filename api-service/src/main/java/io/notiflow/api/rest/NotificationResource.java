@@ -6,7 +6,7 @@ import io.notiflow.api.service.InvalidRequestException;
 import io.notiflow.api.service.NotificationFilter;
 import io.notiflow.api.service.NotificationService;
 import io.notiflow.core.job.Channel;
-import io.notiflow.core.status.NotificationStatus;
+import io.notiflow.core.store.NotificationStatus;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;

@@ -1,8 +1,8 @@
 package io.notiflow.api.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.notiflow.core.status.DeliveryAttempt;
-import io.notiflow.core.status.Notification;
+import io.notiflow.core.store.DeliveryAttempt;
+import io.notiflow.core.store.Notification;
 
 import java.time.OffsetDateTime;
 import java.util.List;

@@ -6,7 +6,7 @@ import io.notiflow.core.job.Channel;
 import io.notiflow.core.rabbit.BrokerUnavailableException;
 import io.notiflow.core.rabbit.DeadLetterQueue;
 import io.notiflow.core.rabbit.DeadLetterQueue.DeadLetter;
-import io.notiflow.core.status.NotificationRepository;
+import io.notiflow.core.store.NotificationRepository;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;

@@ -1,7 +1,7 @@
 package io.notiflow.api.service;
 
 import io.notiflow.core.job.Channel;
-import io.notiflow.core.status.NotificationStatus;
+import io.notiflow.core.store.NotificationStatus;
 
 import java.time.OffsetDateTime;
 

@@ -1,8 +1,8 @@
 package io.notiflow.api.service;
 
-import io.notiflow.core.db.GroupCommit;
-import io.notiflow.core.db.IndexPlans;
-import io.notiflow.core.db.WriteTimer;
+import io.notiflow.core.store.GroupCommit;
+import io.notiflow.core.store.IndexPlans;
+import io.notiflow.core.store.WriteTimer;
 import io.notiflow.core.health.TimedWriters;
 import io.notiflow.core.job.Channel;
 import io.notiflow.core.job.DeliveryJob;

@@ -1,7 +1,7 @@
 package io.notiflow.core.worker;
 
-import io.notiflow.core.status.WorkerInstance;
-import io.notiflow.core.status.WorkerInstanceRepository;
+import io.notiflow.core.store.WorkerInstance;
+import io.notiflow.core.store.WorkerInstanceRepository;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;

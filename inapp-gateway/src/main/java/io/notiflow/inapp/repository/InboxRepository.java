@@ -1,6 +1,6 @@
 package io.notiflow.inapp.repository;
 
-import io.notiflow.core.db.IndexPlans;
+import io.notiflow.core.store.IndexPlans;
 import io.notiflow.core.job.JobCodec;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;

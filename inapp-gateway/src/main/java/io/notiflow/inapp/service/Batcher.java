@@ -1,7 +1,7 @@
 package io.notiflow.inapp.service;
 
-import io.notiflow.core.db.Gathering;
-import io.notiflow.core.db.WriteTimer;
+import io.notiflow.core.store.Gathering;
+import io.notiflow.core.store.WriteTimer;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;

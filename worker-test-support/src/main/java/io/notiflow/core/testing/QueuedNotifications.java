@@ -2,11 +2,11 @@ package io.notiflow.core.testing;
 
 import io.notiflow.core.job.Channel;
 import io.notiflow.core.rabbit.JobPublisher;
-import io.notiflow.core.status.DeliveryAttempt;
-import io.notiflow.core.status.DeliveryAttemptRepository;
-import io.notiflow.core.status.Notification;
-import io.notiflow.core.status.NotificationRepository;
-import io.notiflow.core.status.NotificationStatus;
+import io.notiflow.core.store.DeliveryAttempt;
+import io.notiflow.core.store.DeliveryAttemptRepository;
+import io.notiflow.core.store.Notification;
+import io.notiflow.core.store.NotificationRepository;
+import io.notiflow.core.store.NotificationStatus;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.inject.spi.CDI;
 

@@ -1,7 +1,7 @@
 package io.notiflow.core.testing;
 
-import io.notiflow.core.status.WorkerInstance;
-import io.notiflow.core.status.WorkerInstanceRepository;
+import io.notiflow.core.store.WorkerInstance;
+import io.notiflow.core.store.WorkerInstanceRepository;
 import io.notiflow.core.worker.DeliveryWorker;
 import io.notiflow.core.worker.WorkerHeartbeat;
 import io.quarkus.narayana.jta.QuarkusTransaction;

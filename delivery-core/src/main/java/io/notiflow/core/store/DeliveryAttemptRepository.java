@@ -1,4 +1,4 @@
-package io.notiflow.core.status;
+package io.notiflow.core.store;
 
 import io.quarkus.hibernate.orm.panache.PanacheRepository;
 import io.quarkus.panache.common.Sort;

@@ -1,4 +1,4 @@
-package io.notiflow.core.status;
+package io.notiflow.core.store;
 
 import java.util.Locale;
 

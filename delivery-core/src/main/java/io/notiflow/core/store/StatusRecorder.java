@@ -1,6 +1,6 @@
-package io.notiflow.core.status;
+package io.notiflow.core.store;
 
-import io.notiflow.core.db.GroupCommit;
+import io.notiflow.core.store.GroupCommit;
 import io.notiflow.core.health.TimedWriters;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,4 +1,4 @@
-package io.notiflow.core.db;
+package io.notiflow.core.store;
 
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;

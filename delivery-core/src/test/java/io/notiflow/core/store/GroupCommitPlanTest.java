@@ -1,4 +1,4 @@
-package io.notiflow.core.db;
+package io.notiflow.core.store;
 
 import io.notiflow.core.testing.LocalServices;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,4 +1,4 @@
-package io.notiflow.core.db;
+package io.notiflow.core.store;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

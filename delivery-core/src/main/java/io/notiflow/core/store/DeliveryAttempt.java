@@ -1,4 +1,4 @@
-package io.notiflow.core.status;
+package io.notiflow.core.store;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Convert;

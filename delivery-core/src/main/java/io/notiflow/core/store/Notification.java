@@ -1,4 +1,4 @@
-package io.notiflow.core.status;
+package io.notiflow.core.store;
 
 import io.notiflow.core.job.Channel;
 import io.notiflow.core.job.DeliveryJob;

@@ -1,4 +1,4 @@
-package io.notiflow.core.db;
+package io.notiflow.core.store;
 
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
