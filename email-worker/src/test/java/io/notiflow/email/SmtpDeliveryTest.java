@@ -7,10 +7,10 @@ import io.notiflow.core.job.JobHeaders;
 import io.notiflow.core.rabbit.Topology;
 import io.notiflow.core.store.AttemptOutcome;
 import io.notiflow.core.store.DeliveryAttempt;
+import io.notiflow.core.store.DeliveryStore;
+import io.notiflow.core.store.DeliveryStore.Attempt;
 import io.notiflow.core.store.Notification;
 import io.notiflow.core.store.NotificationStatus;
-import io.notiflow.core.store.StatusRecorder;
-import io.notiflow.core.store.StatusRecorder.Attempt;
 import io.notiflow.core.testing.BrokerProbe;
 import io.notiflow.core.testing.WorkerTestSupport;
 import io.quarkus.test.junit.QuarkusTest;
@@ -48,7 +48,7 @@ class SmtpDeliveryTest {
     MeterRegistry metrics;
 
     @Inject
-    StatusRecorder status;
+    DeliveryStore store;
 
     private BrokerProbe broker;
 
@@ -208,12 +208,12 @@ class SmtpDeliveryTest {
     @Test
     void aVerdictWrittenAgainAfterALostReplyIsRecordedOnce() {
         Notification row = notifications.storedOnly(TestNotifications.uniqueAddress());
-        assertThat(status.claim(row.id, Duration.ofSeconds(45)).claimed()).isTrue();
+        assertThat(store.claim(row.id, Duration.ofSeconds(45)).claimed()).isTrue();
         Attempt attempt = new Attempt(row.id, 1, AttemptOutcome.SENT, null, null, 12);
 
-        assertThat(status.sent(attempt, "<first@notiflow>")).isTrue();
+        assertThat(store.markSent(attempt, "<first@notiflow>")).isTrue();
         // What DeliveryProcessor does when the first write committed but its reply was lost in a database cut.
-        assertThat(status.sent(attempt, "<first@notiflow>")).isFalse();
+        assertThat(store.markSent(attempt, "<first@notiflow>")).isFalse();
 
         assertThat(describe(notifications.attempts(row.id))).containsExactly("SENT #1 null: null");
         Notification after = notifications.row(row.id);
@@ -226,23 +226,23 @@ class SmtpDeliveryTest {
     void aClaimKeepsOtherCopiesOutUntilItsLeaseEndsAndASettledRowCannotBeClaimed() throws InterruptedException {
         Notification row = notifications.storedOnly(TestNotifications.uniqueAddress());
 
-        assertThat(status.claim(row.id, Duration.ofSeconds(45)))
-                .isEqualTo(new StatusRecorder.Claim(Optional.of(NotificationStatus.QUEUED), true));
+        assertThat(store.claim(row.id, Duration.ofSeconds(45)))
+                .isEqualTo(new DeliveryStore.Claim(Optional.of(NotificationStatus.QUEUED), true));
         assertThat(notifications.claimed(row.id)).isTrue();
         // Another copy of the job, within the lease: told the row is queued but taken.
-        assertThat(status.claim(row.id, Duration.ofSeconds(45)))
-                .isEqualTo(new StatusRecorder.Claim(Optional.of(NotificationStatus.QUEUED), false));
+        assertThat(store.claim(row.id, Duration.ofSeconds(45)))
+                .isEqualTo(new DeliveryStore.Claim(Optional.of(NotificationStatus.QUEUED), false));
         // Once the lease is over (its worker died), the next copy takes the claim over.
         Thread.sleep(20);
-        assertThat(status.claim(row.id, Duration.ofMillis(10)).claimed()).isTrue();
+        assertThat(store.claim(row.id, Duration.ofMillis(10)).claimed()).isTrue();
 
-        assertThat(status.sent(new Attempt(row.id, 1, AttemptOutcome.SENT, null, null, 5), "<id@notiflow>")).isTrue();
+        assertThat(store.markSent(new Attempt(row.id, 1, AttemptOutcome.SENT, null, null, 5), "<id@notiflow>")).isTrue();
         assertThat(notifications.claimed(row.id)).isFalse();
-        assertThat(status.claim(row.id, Duration.ofSeconds(45)))
-                .isEqualTo(new StatusRecorder.Claim(Optional.of(NotificationStatus.SENT), false));
+        assertThat(store.claim(row.id, Duration.ofSeconds(45)))
+                .isEqualTo(new DeliveryStore.Claim(Optional.of(NotificationStatus.SENT), false));
         assertThat(notifications.claimed(row.id)).isFalse();
-        assertThat(status.claim(UUID.randomUUID(), Duration.ofSeconds(45)))
-                .isEqualTo(new StatusRecorder.Claim(Optional.empty(), false));
+        assertThat(store.claim(UUID.randomUUID(), Duration.ofSeconds(45)))
+                .isEqualTo(new DeliveryStore.Claim(Optional.empty(), false));
     }
 
     private Notification awaitStatus(UUID id, NotificationStatus status) {

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.UUID;
 
 @ApplicationScoped
-@Unremovable // a worker no longer injects it (StatusRecorder writes with JDBC), but its tests read rows through it
+@Unremovable // a worker no longer injects it (DeliveryStore writes with JDBC), but its tests read rows through it
 public class DeliveryAttemptRepository implements PanacheRepository<DeliveryAttempt> {
 
     public List<DeliveryAttempt> forNotification(UUID notificationId) {

@@ -14,7 +14,7 @@ import java.util.UUID;
 
 /** Queries on {@code notifications}; callers own the transactions. */
 @ApplicationScoped
-@Unremovable // a worker no longer injects it (StatusRecorder writes with JDBC), but its tests read rows through it
+@Unremovable // a worker no longer injects it (DeliveryStore writes with JDBC), but its tests read rows through it
 public class NotificationRepository implements PanacheRepositoryBase<Notification, UUID> {
 
     public Optional<NotificationStatus> statusOf(UUID id) {

@@ -9,9 +9,9 @@ import io.notiflow.core.job.JobCodec;
 import io.notiflow.core.job.JobHeaders;
 import io.notiflow.core.rabbit.JobPublisher;
 import io.notiflow.core.store.AttemptOutcome;
+import io.notiflow.core.store.DeliveryStore;
+import io.notiflow.core.store.DeliveryStore.Attempt;
 import io.notiflow.core.store.NotificationStatus;
-import io.notiflow.core.store.StatusRecorder;
-import io.notiflow.core.store.StatusRecorder.Attempt;
 import io.notiflow.core.telemetry.MessageTracing;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
@@ -44,18 +44,18 @@ public class DeliveryProcessor {
 
     private final JobCodec codec;
     private final JobPublisher jobs;
-    private final StatusRecorder status;
+    private final DeliveryStore store;
     private final GuardedSender guarded;
     private final MeterRegistry metrics;
     private final MessageTracing tracing;
     private final WorkerSettings settings;
 
-    public DeliveryProcessor(JobCodec codec, JobPublisher jobs, StatusRecorder status, GuardedSender guarded,
+    public DeliveryProcessor(JobCodec codec, JobPublisher jobs, DeliveryStore store, GuardedSender guarded,
                              MeterRegistry metrics, MessageTracing tracing, WorkerSettings settings) {
         this.settings = settings;
         this.codec = codec;
         this.jobs = jobs;
-        this.status = status;
+        this.store = store;
         this.guarded = guarded;
         this.metrics = metrics;
         this.tracing = tracing;
@@ -91,7 +91,7 @@ public class DeliveryProcessor {
             return;
         }
         try (Correlation.Scope ignored = Correlation.inScope(job.correlationId())) {
-            StatusRecorder.Claim claim = status.claim(job.notificationId(), settings.claimLease());
+            DeliveryStore.Claim claim = store.claim(job.notificationId(), settings.claimLease());
             if (claim.status().isEmpty()) {
                 LOG.errorf("job for unknown notification %s parked in the DLQ", job.notificationId());
                 parkUnprocessable(channel, body, headers, "unknown-notification",
@@ -132,7 +132,7 @@ public class DeliveryProcessor {
             // The provider is known to be down: wait on the ladder without spending a retry.
             int step = policy.deferralStep(failedBefore);
             // Not an attempt: numbered after the last real one, so attempt numbers stay those of real sends.
-            status.deferred(new Attempt(job.notificationId(), failedBefore, AttemptOutcome.DEFERRED,
+            store.defer(new Attempt(job.notificationId(), failedBefore, AttemptOutcome.DEFERRED,
                     "circuit-open", "provider circuit breaker is open; waiting on retry step " + step, 0));
             jobs.publishRetry(channel, step, body, headers, failedBefore);
             count(channel, "deferred");
@@ -149,14 +149,14 @@ public class DeliveryProcessor {
                     failure.errorClass(), failure.message(), millis);
             Optional<Integer> step = failure.retryStep(policy, attemptNumber);
             if (step.isPresent()) {
-                status.retrying(attempt, attemptNumber);
+                store.scheduleRetry(attempt, attemptNumber);
                 jobs.publishRetry(channel, step.get(), body, headers, attemptNumber);
                 record(channel, "retrying", millis);
                 LOG.warnf("notification %s attempt %d failed (%s: %s); retry step %d in %s", job.notificationId(),
                         attemptNumber, failure.errorClass(), failure.message(), step.get(),
                         policy.delays().get(step.get() - 1));
             } else {
-                status.failed(attempt);
+                store.deadLetter(attempt);
                 park(channel, body, headers, failure, attemptNumber);
                 record(channel, "failed", millis);
                 LOG.errorf("notification %s failed %s after %d attempt(s) (%s: %s); parked in %s",
@@ -170,13 +170,13 @@ public class DeliveryProcessor {
         long millis = elapsedMillis(started);
         Attempt attempt = new Attempt(job.notificationId(), attemptNumber, AttemptOutcome.SENT, null, null, millis);
         if (sender.settlesStatusItself()) {
-            recordKnownOutcome(job, () -> status.handedOn(attempt));
+            recordKnownOutcome(job, () -> store.markHandedOn(attempt));
             record(channel, "handed-on", millis);
             LOG.infof("notification %s handed on over %s on attempt %d (%d ms); its status is settled there",
                     job.notificationId(), channel.key(), attemptNumber, millis);
             return;
         }
-        recordKnownOutcome(job, () -> status.sent(attempt, providerId));
+        recordKnownOutcome(job, () -> store.markSent(attempt, providerId));
         record(channel, "sent", millis);
         recordLatency(channel, job);
         LOG.infof("notification %s sent over %s on attempt %d (%d ms, provider id %s)", job.notificationId(),
@@ -195,7 +195,7 @@ public class DeliveryProcessor {
             try {
                 write.run();
                 return;
-            } catch (StatusRecorder.StatusWriteException e) {
+            } catch (DeliveryStore.StatusWriteException e) {
                 if (System.nanoTime() > giveUpAt) {
                     throw e;
                 }

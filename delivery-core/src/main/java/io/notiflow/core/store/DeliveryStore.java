@@ -1,0 +1,399 @@
+package io.notiflow.core.store;
+
+import io.notiflow.core.health.TimedWriters;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * A delivery's state in the store: its claim, then one verdict on its attempt (sent, handed on, retry scheduled,
+ * dead-lettered, deferred). A verdict writes the attempt row and the notification's new status in one statement, so
+ * SQL never shows an attempt without its status or the other way round.
+ * <p>
+ * A delivery's claim is a row of {@code delivery_claims} (V9), not a column of {@code notifications}: taking and
+ * releasing it are an insert and a delete of a few bytes, where an update of {@code notifications} copies the
+ * whole row, message included, and, when the row's page is full, adds an entry to each of its indexes. A verdict that
+ * leaves the status as it is (the in-app hand-on) then writes nothing to {@code notifications} at all.
+ * <p>
+ * These are the statements every delivery runs (a claim, then one verdict), so they go over plain JDBC (no ORM
+ * session, no JTA transaction) and with group commit ({@link GroupCommit}): the claims, and the verdicts, that the
+ * worker's concurrent deliveries make at the same moment are written together, one batch and one commit per group,
+ * instead of a commit each. Every caller still returns only once its own write is durable.
+ * <p>
+ * Every statement here finds its rows by primary key. It stays on the key whatever the table's size when a
+ * connection first ran it, because the services' connections plan each execution afresh
+ * ({@code plan_cache_mode=force_custom_plan}, delivery-core's shared datasource defaults; see
+ * {@code DeliveryStorePlanTest}).
+ */
+@ApplicationScoped
+public class DeliveryStore implements TimedWriters {
+
+    private static final Logger LOG = Logger.getLogger(DeliveryStore.class);
+
+    private static final int MAX_ERROR_LENGTH = 2000;
+
+    /**
+     * Takes the claim of an unsettled row (queued, retrying, failed), or takes over one older than the lease (its
+     * worker died). Updates 1 row when this delivery now holds the claim. Parameters: the notification id, the
+     * lease in milliseconds.
+     */
+    private static final String CLAIM = """
+            insert into delivery_claims (notification_id, claimed_at)
+            select id, now() from notifications
+            where id = ? and status in ('queued', 'retrying', 'failed')
+            on conflict (notification_id) do update set claimed_at = excluded.claimed_at
+            where delivery_claims.claimed_at < now() - ? * interval '1 millisecond'""";
+
+    /** The statuses of a group's rows, claimed or not. Parameter: the ids, as a uuid array. */
+    private static final String STATUSES = "select id, status from notifications where id = any(?)";
+
+    /*
+     * The verdicts. Each one applies only while a delivery holds the row's claim, and each one releases it: the
+     * statement deletes the claim first, and its status update and attempt row apply only to the row whose claim
+     * that delete found. So writing the same verdict again (its first write committed but the reply was lost in a
+     * database cut, and DeliveryProcessor tried again) changes nothing: no second attempt row, no second status
+     * change. The statement's update count is the attempt insert's: 1 when written, 0 when written already.
+     * Parameters, in order: the notification id; the update's own values (see bind); the attempt's number, outcome,
+     * error class, error message and duration in ms.
+     */
+
+    /** The message went out. Own value: the provider's message id. */
+    private static final String SENT = """
+            with released as (
+                delete from delivery_claims where notification_id = ? returning notification_id
+            ), moved as (
+                update notifications set status = 'sent', provider_message_id = ?, sent_at = now(),
+                    last_error = null, updated_at = now()
+                where id = (select notification_id from released)
+            )
+            insert into delivery_attempts (notification_id, attempt_number, outcome, error_class, error_message,
+                duration_ms, attempted_at)
+            select notification_id, ?, ?, ?, ?, ?, now() from released""";
+
+    /**
+     * Handed on to a hop that moves the status further itself: a row still waiting goes sent; a row that hop has
+     * moved on already (delivered, read) keeps its status, so it never moves backwards. No own values.
+     */
+    private static final String HANDED_ON = """
+            with released as (
+                delete from delivery_claims where notification_id = ? returning notification_id
+            ), moved as (
+                update notifications set status = 'sent', sent_at = coalesce(sent_at, now()),
+                    last_error = null, updated_at = now()
+                where id = (select notification_id from released) and status in ('queued', 'retrying')
+            )
+            insert into delivery_attempts (notification_id, attempt_number, outcome, error_class, error_message,
+                duration_ms, attempted_at)
+            select notification_id, ?, ?, ?, ?, ?, now() from released""";
+
+    /** Failed transiently, on the ladder now. Own values: the new retry count, the error. */
+    private static final String RETRY = """
+            with released as (
+                delete from delivery_claims where notification_id = ? returning notification_id
+            ), moved as (
+                update notifications set status = 'retrying', retries = ?, last_error = ?, updated_at = now()
+                where id = (select notification_id from released)
+            )
+            insert into delivery_attempts (notification_id, attempt_number, outcome, error_class, error_message,
+                duration_ms, attempted_at)
+            select notification_id, ?, ?, ?, ?, ?, now() from released""";
+
+    /** Failed for good, in the dead-letter queue. Own value: the error. */
+    private static final String DEAD_LETTER = """
+            with released as (
+                delete from delivery_claims where notification_id = ? returning notification_id
+            ), moved as (
+                update notifications set status = 'failed', last_error = ?, updated_at = now()
+                where id = (select notification_id from released)
+            )
+            insert into delivery_attempts (notification_id, attempt_number, outcome, error_class, error_message,
+                duration_ms, attempted_at)
+            select notification_id, ?, ?, ?, ?, ?, now() from released""";
+
+    /** Not attempted (circuit open), waiting on the ladder without a retry spent. Own value: the reason. */
+    private static final String DEFER = """
+            with released as (
+                delete from delivery_claims where notification_id = ? returning notification_id
+            ), moved as (
+                update notifications set status = 'retrying', last_error = ?, updated_at = now()
+                where id = (select notification_id from released)
+            )
+            insert into delivery_attempts (notification_id, attempt_number, outcome, error_class, error_message,
+                duration_ms, attempted_at)
+            select notification_id, ?, ?, ?, ?, ?, now() from released""";
+
+    /**
+     * PostgreSQL's order of uuids (bytes compared unsigned; {@link UUID#compareTo} compares signed). The grouped
+     * claims and verdicts lock their rows in this order, as the in-app gateway's batched marks do, so two such
+     * transactions wait for each other instead of deadlocking. One exception: a group that mixes kinds of verdict
+     * (a failure among successes) runs one batch per kind, each in this order; that rare case can still deadlock,
+     * and {@link GroupCommit} then writes the group again one verdict at a time.
+     */
+    private static final Comparator<UUID> KEY_ORDER = Comparator
+            .comparing(UUID::getMostSignificantBits, Long::compareUnsigned)
+            .thenComparing(UUID::getLeastSignificantBits, Long::compareUnsigned);
+    /** Most writes in one group: a worker's deliveries in flight (its concurrency) are usually fewer. */
+    private static final int MAX_GROUP = 64;
+    /** As long as a delivery waits for its group's commit. */
+    private static final long WAIT_SECONDS = 60;
+    /** How long a busy writer gathers claims or verdicts ({@link GroupCommit}): a few ms on a delivery, fewer commits. */
+    private static final Duration WINDOW = Duration.ofMillis(2);
+
+    /** One writer thread each: a worker's own groups never wait on each other's row locks. */
+    private final GroupCommit<ClaimRequest, Claim> claims;
+    private final GroupCommit<Verdict, Boolean> verdicts;
+
+    public DeliveryStore(DataSource database) {
+        this(database, WINDOW);
+    }
+
+    /** With another gathering window: zero commits a lone write at once, as an idle writer does. */
+    DeliveryStore(DataSource database, Duration window) {
+        this.claims = new GroupCommit<>("status-claims", database, 1, MAX_GROUP, WAIT_SECONDS, window,
+                this::claimAll);
+        this.verdicts = new GroupCommit<>("status-verdicts", database, 1, MAX_GROUP, WAIT_SECONDS, window,
+                this::writeAll);
+    }
+
+    /** The claims' and the verdicts' write in progress ({@link GroupCommit#longestWrite}). */
+    @Override
+    public Map<String, Duration> writesInProgress() {
+        return Map.of(claims.name(), claims.longestWrite(), verdicts.name(), verdicts.longestWrite());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        stop();
+    }
+
+    /** Stops the writer threads; later writes are done on their callers' threads ({@link GroupCommit#stop}). */
+    void stop() {
+        claims.stop();
+        verdicts.stop();
+    }
+
+    /** An attempt to be recorded; {@code errorClass}/{@code errorMessage} are null for a success. */
+    public record Attempt(UUID notificationId, int number, AttemptOutcome outcome, String errorClass,
+                          String errorMessage, long durationMs) {
+    }
+
+    /**
+     * What {@link #claim} found: the row's status (empty: no such row) and whether this delivery now holds it.
+     */
+    public record Claim(Optional<NotificationStatus> status, boolean claimed) {
+    }
+
+    private record ClaimRequest(UUID notificationId, long leaseMillis) {
+    }
+
+    /** The kinds of verdict, each with its statement; a group's verdicts run as one batch per kind. */
+    private enum Kind {
+        SENT(DeliveryStore.SENT), HANDED_ON(DeliveryStore.HANDED_ON), RETRY(DeliveryStore.RETRY),
+        DEAD_LETTER(DeliveryStore.DEAD_LETTER), DEFER(DeliveryStore.DEFER);
+
+        final String statement;
+
+        Kind(String statement) {
+            this.statement = statement;
+        }
+    }
+
+    /** One verdict; {@code providerMessageId} is for {@link Kind#SENT}, {@code retries} for {@link Kind#RETRY}. */
+    private record Verdict(Kind kind, Attempt attempt, String providerMessageId, int retries) {
+    }
+
+    /**
+     * Claims an unsettled row for one delivery, so two copies of a job (an outbox republish after a lost
+     * stamp, a redelivery) never call the provider at the same time. A claim older than {@code lease} is
+     * taken over: its worker died. Every verdict below releases the claim.
+     * <p>
+     * Not claimed means: no such row, a settled row, or another delivery holds it ({@link Claim#status} tells).
+     */
+    public Claim claim(UUID notificationId, Duration lease) {
+        try {
+            return claims.submit(new ClaimRequest(notificationId, lease.toMillis()));
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
+    /** The message went out. Each verdict below returns false, writing nothing, when it had been written already. */
+    public boolean markSent(Attempt attempt, String providerMessageId) {
+        return write(new Verdict(Kind.SENT, attempt, providerMessageId, 0));
+    }
+
+    /**
+     * The attempt succeeded and handed the job on to a hop that may move the status further itself
+     * ({@code ChannelSender#settlesStatusItself}): a row still waiting (queued, retrying) goes sent, like the attempt
+     * row says; a row that hop has already moved on (delivered, read: a client acked it before this verdict was
+     * written) is left as it is, so the status never moves backwards.
+     */
+    public boolean markHandedOn(Attempt attempt) {
+        return write(new Verdict(Kind.HANDED_ON, attempt, null, 0));
+    }
+
+    /** Failed transiently and was put on the ladder; {@code retries} is the new retry count. */
+    public boolean scheduleRetry(Attempt attempt, int retries) {
+        return write(new Verdict(Kind.RETRY, attempt, null, retries));
+    }
+
+    /** Failed for good (permanent error or retries exhausted); the job is in the dead-letter queue. */
+    public boolean deadLetter(Attempt attempt) {
+        return write(new Verdict(Kind.DEAD_LETTER, attempt, null, 0));
+    }
+
+    /** Not attempted because the provider's circuit is open; the job waits on the ladder, no retry used. */
+    public boolean defer(Attempt attempt) {
+        return write(new Verdict(Kind.DEFER, attempt, null, 0));
+    }
+
+    /** Returns false when the claim was no longer held: this verdict was written already. */
+    private boolean write(Verdict verdict) {
+        boolean written;
+        try {
+            written = verdicts.submit(verdict);
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+        if (!written) {
+            LOG.infof("notification %s: %s verdict not written again, its claim is already released (the first write"
+                    + " committed)", verdict.attempt().notificationId(), verdict.attempt().outcome().key());
+        }
+        return written;
+    }
+
+    /**
+     * A group's claims: one batch of single-row claims (ids in {@link #KEY_ORDER}, so two workers lock rows in the
+     * same order), then one read of the rows' statuses. Two copies of one job in the same group: the first gets the
+     * claim, the other is told the row is taken.
+     * <p>
+     * One statement per row rather than one {@code id = any(...)} statement: the set form lets the planner weigh
+     * the status index against the key with statistics older than a burst, and it once walked the status index and
+     * filtered thousands of rows per claim. With one key per statement the key is the cheapest plan by far.
+     */
+    private List<Claim> claimAll(Connection c, List<ClaimRequest> group) throws SQLException {
+        List<ClaimRequest> ordered = new ArrayList<>(group);
+        ordered.sort(Comparator.comparing(ClaimRequest::notificationId, KEY_ORDER));
+        Set<UUID> claimed = new HashSet<>();
+        try (PreparedStatement claim = c.prepareStatement(CLAIM)) {
+            for (ClaimRequest r : ordered) {
+                claim.setObject(1, r.notificationId());
+                claim.setLong(2, r.leaseMillis());
+                claim.addBatch();
+            }
+            int[] counts = claim.executeBatch();
+            for (int k = 0; k < counts.length; k++) {
+                if (counts[k] == 1) {
+                    claimed.add(ordered.get(k).notificationId());
+                }
+            }
+        }
+        Map<UUID, NotificationStatus> current = new HashMap<>();
+        try (PreparedStatement read = c.prepareStatement(STATUSES)) {
+            read.setArray(1, c.createArrayOf("uuid",
+                    group.stream().map(ClaimRequest::notificationId).distinct().toArray()));
+            try (ResultSet rows = read.executeQuery()) {
+                while (rows.next()) {
+                    String key = rows.getString(2);
+                    current.put(rows.getObject(1, UUID.class), NotificationStatus.fromKey(key).orElseThrow(
+                            () -> new IllegalStateException("unknown status '" + key + "' in notifications")));
+                }
+            }
+        }
+        List<Claim> results = new ArrayList<>(group.size());
+        for (ClaimRequest r : group) {
+            boolean mine = claimed.remove(r.notificationId()); // only the first copy gets it
+            results.add(new Claim(Optional.ofNullable(current.get(r.notificationId())), mine));
+        }
+        return results;
+    }
+
+    /** A group's verdicts: one batch per kind (in {@link #KEY_ORDER}), one round trip each. */
+    private List<Boolean> writeAll(Connection c, List<Verdict> group) throws SQLException {
+        Map<Kind, List<Integer>> byKind = new EnumMap<>(Kind.class);
+        for (int i = 0; i < group.size(); i++) {
+            byKind.computeIfAbsent(group.get(i).kind(), k -> new ArrayList<>()).add(i);
+        }
+        Boolean[] written = new Boolean[group.size()];
+        for (Map.Entry<Kind, List<Integer>> kind : byKind.entrySet()) {
+            List<Integer> members = kind.getValue();
+            members.sort(Comparator.comparing(i -> group.get(i).attempt().notificationId(), KEY_ORDER));
+            try (PreparedStatement s = c.prepareStatement(kind.getKey().statement)) {
+                for (int member : members) {
+                    bind(s, group.get(member));
+                    s.addBatch();
+                }
+                int[] counts = s.executeBatch();
+                for (int k = 0; k < members.size(); k++) {
+                    written[members.get(k)] = counts[k] == 1;
+                }
+            }
+        }
+        return Arrays.asList(written);
+    }
+
+    /** In the verdict statements' order: the claim's key, the update's own values, the attempt. */
+    private static void bind(PreparedStatement s, Verdict verdict) throws SQLException {
+        Attempt attempt = verdict.attempt();
+        int p = 1;
+        s.setObject(p++, attempt.notificationId());
+        switch (verdict.kind()) {
+            case SENT -> s.setString(p++, verdict.providerMessageId());
+            case HANDED_ON -> {
+                // none: the status moves only if it is still waiting
+            }
+            case RETRY -> {
+                s.setInt(p++, verdict.retries());
+                s.setString(p++, describe(attempt));
+            }
+            case DEAD_LETTER, DEFER -> s.setString(p++, describe(attempt));
+        }
+        s.setInt(p++, attempt.number());
+        s.setString(p++, attempt.outcome().key());
+        s.setString(p++, attempt.errorClass());
+        s.setString(p++, truncate(attempt.errorMessage()));
+        s.setLong(p, attempt.durationMs());
+    }
+
+    private static StatusWriteException unavailable(SQLException e) {
+        return new StatusWriteException("status database unavailable: " + e.getMessage(), e);
+    }
+
+    /** The status could not be read or written (database down, say); the job must be redelivered. */
+    public static final class StatusWriteException extends RuntimeException {
+        StatusWriteException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private static String describe(Attempt attempt) {
+        return truncate(attempt.errorClass() + ": " + attempt.errorMessage());
+    }
+
+    /** At most {@value #MAX_ERROR_LENGTH} characters, without NUL (which PostgreSQL text cannot hold). */
+    static String truncate(String text) {
+        if (text == null) {
+            return null;
+        }
+        String clean = text.indexOf('\u0000') < 0 ? text : text.replace('\u0000', ' ');
+        return clean.length() <= MAX_ERROR_LENGTH ? clean : clean.substring(0, MAX_ERROR_LENGTH);
+    }
+}
