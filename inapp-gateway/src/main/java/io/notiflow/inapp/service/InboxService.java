@@ -1,22 +1,20 @@
 package io.notiflow.inapp.service;
 
-import io.notiflow.inapp.repository.InboxEntry;
-import io.notiflow.inapp.repository.InboxRepository;
+import io.notiflow.core.store.InboxEntry;
+import io.notiflow.core.store.InboxStore;
 import jakarta.enterprise.context.ApplicationScoped;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.transaction.Transactional;
 
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 
 /** The rules of a user's inbox; every method takes the authenticated user, never a user from the request. */
 @ApplicationScoped
 public class InboxService {
 
-    private final InboxRepository inbox;
+    private final InboxStore inbox;
 
-    public InboxService(InboxRepository inbox) {
+    public InboxService(InboxStore inbox) {
         this.inbox = inbox;
     }
 
@@ -34,26 +32,12 @@ public class InboxService {
         return inbox.unread(user, limit);
     }
 
-    /** A client's ack of row {@code id}; {@code unknown} is run when {@code user} has no such row. */
-    public record Ack(String user, UUID id, Runnable unknown) implements InboxRepository.Pairs {
-    }
-
     /**
-     * A batch of the clients' acks, in one transaction: the rows go delivered (acking a row that is further along
-     * is fine). For an acked id its user does not own, the ack's {@code unknown} runs after the commit.
+     * A client's ack of row {@code id}: the row goes delivered (acking a row that is further along is fine), written
+     * in a batch off the caller's thread. {@code unknown} runs, after the batch, when {@code user} has no such row.
      */
-    public void mark(List<Ack> acks) {
-        List<Ack> unknown = QuarkusTransaction.requiringNew().call(() -> {
-            Set<InboxRepository.Owned> moved = inbox.markAcked(acks);
-            List<Ack> rest = acks.stream().filter(a -> !moved.contains(new InboxRepository.Owned(a.user(), a.id())))
-                    .toList();
-            if (rest.isEmpty()) {
-                return rest;
-            }
-            Set<InboxRepository.Owned> owned = inbox.owned(rest);
-            return rest.stream().filter(a -> !owned.contains(new InboxRepository.Owned(a.user(), a.id()))).toList();
-        });
-        unknown.forEach(a -> a.unknown().run());
+    public void acknowledge(String user, UUID id, Runnable unknown) {
+        inbox.acknowledge(user, id, unknown);
     }
 
     /** Marks one row read; false when the user has no such row. Reading a read row again is fine. */

@@ -3,10 +3,9 @@ package io.notiflow.inapp.socket;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.notiflow.core.store.InboxEntry;
 import io.notiflow.inapp.config.GatewaySettings;
-import io.notiflow.inapp.repository.InboxEntry;
 import io.notiflow.inapp.service.InboxService;
-import io.notiflow.inapp.service.StatusMarks;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.websockets.next.CloseReason;
@@ -48,15 +47,13 @@ public class InboxSocket {
 
     private final SocketRegistry sockets;
     private final InboxService inbox;
-    private final StatusMarks marks;
     private final GatewaySettings settings;
     private final SecurityIdentity identity;
     private final ObjectMapper json;
     private final Vertx vertx;
 
-    public InboxSocket(SocketRegistry sockets, InboxService inbox, StatusMarks marks, GatewaySettings settings,
+    public InboxSocket(SocketRegistry sockets, InboxService inbox, GatewaySettings settings,
                        SecurityIdentity identity, ObjectMapper json, Vertx vertx) {
-        this.marks = marks;
         this.sockets = sockets;
         this.inbox = inbox;
         this.settings = settings;
@@ -113,7 +110,7 @@ public class InboxSocket {
         Runnable unknown = () -> reply(connection, error(frame.id(), "no such notification in your inbox"));
         if ("ack".equals(frame.type())) {
             // Acks arrive with every notification: written in batches, answered only when the id is not the user's.
-            marks.acknowledged(user, id, unknown);
+            inbox.acknowledge(user, id, unknown);
         } else if (!inbox.read(user, id)) {
             unknown.run();
         }

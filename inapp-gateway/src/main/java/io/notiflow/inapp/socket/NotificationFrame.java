@@ -1,7 +1,7 @@
 package io.notiflow.inapp.socket;
 
 import io.notiflow.core.job.DeliveryJob;
-import io.notiflow.inapp.repository.InboxEntry;
+import io.notiflow.core.store.InboxEntry;
 
 import java.time.Instant;
 import java.util.Map;

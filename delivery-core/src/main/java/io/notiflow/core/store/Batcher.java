@@ -1,7 +1,5 @@
-package io.notiflow.inapp.service;
+package io.notiflow.core.store;
 
-import io.notiflow.core.store.Gathering;
-import io.notiflow.core.store.WriteTimer;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;

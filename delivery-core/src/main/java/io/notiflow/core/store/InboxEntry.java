@@ -1,4 +1,4 @@
-package io.notiflow.inapp.repository;
+package io.notiflow.core.store;
 
 import java.time.Instant;
 import java.util.Map;

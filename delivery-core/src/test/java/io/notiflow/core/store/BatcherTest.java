@@ -1,4 +1,4 @@
-package io.notiflow.inapp.service;
+package io.notiflow.core.store;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
