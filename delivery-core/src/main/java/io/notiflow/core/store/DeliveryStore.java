@@ -39,10 +39,9 @@ import java.util.UUID;
  * worker's concurrent deliveries make at the same moment are written together, one batch and one commit per group,
  * instead of a commit each. Every caller still returns only once its own write is durable.
  * <p>
- * Every statement here finds its rows by primary key. It stays on the key whatever the table's size when a
- * connection first ran it, because the services' connections plan each execution afresh
- * ({@code plan_cache_mode=force_custom_plan}, delivery-core's shared datasource defaults; see
- * {@code DeliveryStorePlanTest}).
+ * Every statement here finds its rows by primary key (a unique key: the planner expects one row whatever its
+ * statistics say), and runs in a group commit's transaction, which keeps to the indexes ({@link IndexPlans}) so a
+ * plan cached while the table was nearly empty cannot be a sequential scan.
  */
 @ApplicationScoped
 public class DeliveryStore implements TimedWriters {
