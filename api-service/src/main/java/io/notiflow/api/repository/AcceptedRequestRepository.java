@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads and purges {@code accepted_requests} (AcceptWriter claims the keys, inside its group commit). A key is
+ * Reads and purges {@code accepted_requests} (core.store.AcceptStore claims the keys, inside its group commit). A key is
  * scoped by the SHA-256 of its API key; rows from before that scoping have {@code ''} there and answer any API key
  * until they expire. A row older than the idempotency window is never honoured, purged or not.
  */

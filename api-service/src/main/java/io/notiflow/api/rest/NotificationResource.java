@@ -3,7 +3,7 @@ package io.notiflow.api.rest;
 import io.notiflow.api.config.ApiSettings;
 import io.notiflow.api.service.FieldRules;
 import io.notiflow.api.service.InvalidRequestException;
-import io.notiflow.api.service.NotificationFilter;
+import io.notiflow.core.store.NotificationFilter;
 import io.notiflow.api.service.NotificationService;
 import io.notiflow.core.job.Channel;
 import io.notiflow.core.store.NotificationStatus;

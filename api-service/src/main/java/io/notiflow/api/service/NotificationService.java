@@ -1,19 +1,21 @@
 package io.notiflow.api.service;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.notiflow.api.config.IdempotencySettings;
 import io.notiflow.api.repository.AcceptedRequest;
 import io.notiflow.api.repository.AcceptedRequestRepository;
 import io.notiflow.api.rest.NotifyRequest;
 import io.notiflow.api.service.RecipientPlanner.Planned;
+import io.notiflow.core.store.AcceptStore;
 import io.notiflow.core.store.DeliveryAttempt;
 import io.notiflow.core.store.DeliveryAttemptRepository;
 import io.notiflow.core.store.Notification;
+import io.notiflow.core.store.NotificationFilter;
 import io.notiflow.core.store.NotificationRepository;
 import io.notiflow.core.store.NotificationStatus;
 import io.notiflow.core.telemetry.MessageTracing;
-import io.quarkus.panache.common.Page;
-import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
@@ -45,7 +47,8 @@ public class NotificationService {
     private final AcceptedRequestRepository acceptedRequests;
     private final IdempotencyKeys idempotencyKeys;
     private final IdempotencySettings idempotency;
-    private final AcceptWriter writer;
+    private final AcceptStore store;
+    private final ObjectMapper json;
     private final RecipientPlanner planner;
     private final OutboxRelay relay;
     private final MessageTracing tracing;
@@ -53,14 +56,16 @@ public class NotificationService {
 
     public NotificationService(NotificationRepository notifications, DeliveryAttemptRepository attempts,
                                AcceptedRequestRepository acceptedRequests, IdempotencyKeys idempotencyKeys,
-                               IdempotencySettings idempotency, AcceptWriter writer, RecipientPlanner planner,
-                               OutboxRelay relay, MessageTracing tracing, MeterRegistry metrics) {
+                               IdempotencySettings idempotency, AcceptStore store, ObjectMapper json,
+                               RecipientPlanner planner, OutboxRelay relay, MessageTracing tracing,
+                               MeterRegistry metrics) {
         this.notifications = notifications;
         this.attempts = attempts;
         this.acceptedRequests = acceptedRequests;
         this.idempotencyKeys = idempotencyKeys;
         this.idempotency = idempotency;
-        this.writer = writer;
+        this.store = store;
+        this.json = json;
         this.planner = planner;
         this.relay = relay;
         this.tracing = tracing;
@@ -84,7 +89,10 @@ public class NotificationService {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         List<Notification> rows = rows(plan, key, correlationId, now);
         Map<String, Object> answer = answer(plan, rows);
-        Optional<AcceptedRequest> held = writer.store(new AcceptWriter.Request(rows, key, answer, now));
+        AcceptStore.KeyClaim claim = key == null ? null
+                : new AcceptStore.KeyClaim(key.apiKeySha256(), key.value(), key.requestSha256(), toJson(answer));
+        Optional<AcceptedRequest> held = store.accept(new AcceptStore.Request(rows, claim, now))
+                .map(first -> new AcceptedRequest(first.requestSha256(), acceptedRequests.answer(first.answerJson())));
         if (held.isPresent()) {
             // Another request with the same key got in first (perhaps at the same moment).
             return repeat(key, held.get());
@@ -107,7 +115,7 @@ public class NotificationService {
         try {
             return acceptedRequests.find(key.apiKeySha256(), key.value(), notBefore);
         } catch (SQLException e) {
-            throw new AcceptWriter.StoreFailedException("database unavailable: " + e.getMessage(), e);
+            throw new AcceptStore.StoreFailedException("database unavailable: " + e.getMessage(), e);
         }
     }
 
@@ -123,6 +131,14 @@ public class NotificationService {
         }
         LOG.infof("repeated %s %s answered with its first answer", key.field(), key.value());
         return new Accepted(first.response(), true);
+    }
+
+    private String toJson(Map<String, Object> answer) {
+        try {
+            return json.writeValueAsString(answer);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot keep the answer as JSON: " + e.getMessage(), e);
+        }
     }
 
     private static String describe(Duration window) {
@@ -231,25 +247,6 @@ public class NotificationService {
     /** Newest first; {@code since} inclusive, {@code until} exclusive, on {@code created_at}. */
     @Transactional
     public List<Notification> list(NotificationFilter filter, int limit) {
-        StringBuilder query = new StringBuilder("1 = 1");
-        Map<String, Object> params = new HashMap<>();
-        where(query, params, "status", "status = :status", filter.status());
-        where(query, params, "type", "type = :type", filter.type());
-        where(query, params, "receiver", "receiver = :receiver", filter.receiver());
-        where(query, params, "userId", "userId = :userId", filter.userId());
-        where(query, params, "since", "createdAt >= :since", filter.since());
-        where(query, params, "until", "createdAt < :until", filter.until());
-        return notifications.find(query.toString(), Sort.descending("createdAt").and("id", Sort.Direction.Descending),
-                        params)
-                .page(Page.ofSize(limit))
-                .list();
-    }
-
-    private static void where(StringBuilder query, Map<String, Object> params, String name, String condition,
-                              Object value) {
-        if (value != null) {
-            query.append(" and ").append(condition);
-            params.put(name, value);
-        }
+        return notifications.list(filter, limit);
     }
 }

@@ -1,13 +1,9 @@
 package io.notiflow.api.service;
 
-import io.notiflow.core.store.GroupCommit;
-import io.notiflow.core.store.IndexPlans;
+import io.notiflow.core.store.OutboxStore;
 import io.notiflow.core.store.WriteTimer;
 import io.notiflow.core.health.TimedWriters;
 import io.notiflow.core.job.Channel;
-import io.notiflow.core.job.DeliveryJob;
-import io.notiflow.core.job.JobCodec;
-import io.notiflow.core.job.TargetKind;
 import io.notiflow.core.rabbit.BrokerUnavailableException;
 import io.notiflow.core.rabbit.ConfirmingPublisher;
 import io.notiflow.core.rabbit.JobPublisher;
@@ -18,14 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
-import javax.sql.DataSource;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
-import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -53,8 +42,7 @@ public class OutboxRelay implements TimedWriters {
     /** Under a steady stream of accepts, at most one pass per this long: a few ms on a delivery, fewer transactions. */
     private static final long WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
-    private final DataSource database;
-    private final JobCodec codec;
+    private final OutboxStore outbox;
     private final JobPublisher jobs;
     private final ConfirmingPublisher publisher;
     private final Semaphore wakeups = new Semaphore(0);
@@ -64,9 +52,8 @@ public class OutboxRelay implements TimedWriters {
     private volatile boolean topologyDeclared;
     private Thread thread;
 
-    public OutboxRelay(DataSource database, JobCodec codec, JobPublisher jobs, ConfirmingPublisher publisher) {
-        this.database = database;
-        this.codec = codec;
+    public OutboxRelay(OutboxStore outbox, JobPublisher jobs, ConfirmingPublisher publisher) {
+        this.outbox = outbox;
         this.jobs = jobs;
         this.publisher = publisher;
     }
@@ -147,89 +134,31 @@ public class OutboxRelay implements TimedWriters {
 
     private int relayOneBatch() {
         ensureTopology();
-        Batch batch;
-        try (Connection c = database.getConnection()) {
-            c.setAutoCommit(false);
+        int[] published = {0};
+        BrokerUnavailableException[] failure = {null};
+        int locked = outbox.relay(BATCH, fresh -> {
+            List<UUID> done;
             try {
-                batch = relay(c);
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                GroupCommit.rollbackQuietly(c);
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
+                // One confirm window for the whole batch; only what the broker confirmed and routed is stamped.
+                done = jobs.publishNew(fresh);
+            } catch (BrokerUnavailableException e) {
+                failure[0] = e;
+                return List.of();
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("outbox database unavailable: " + e.getMessage(), e);
-        }
-        if (batch.published() > 0) {
-            LOG.debugf("outbox relay published %d job(s)", batch.published());
-        }
-        if (batch.failure() != null) {
-            throw batch.failure();
-        }
-        return batch.locked();
-    }
-
-    /** Locks a batch of unpublished rows, publishes them in one confirm window, stamps what the broker took. */
-    private Batch relay(Connection c) throws SQLException {
-        List<JobPublisher.Fresh> fresh = lockUnpublished(c);
-        List<UUID> done;
-        try {
-            // One confirm window for the whole batch; only what the broker confirmed and routed is stamped.
-            done = jobs.publishNew(fresh);
-        } catch (BrokerUnavailableException e) {
-            return new Batch(0, fresh.size(), e);
-        }
-        if (!done.isEmpty()) {
-            try (PreparedStatement stamp = c.prepareStatement(
-                    "update notifications set published_at = clock_timestamp() where id = any(?)")) {
-                stamp.setArray(1, c.createArrayOf("uuid", done.toArray()));
-                stamp.executeUpdate();
+            published[0] = done.size();
+            if (done.size() != fresh.size()) {
+                failure[0] = new BrokerUnavailableException((fresh.size() - done.size())
+                        + " job(s) were returned unroutable; they stay in the outbox");
             }
+            return done;
+        });
+        if (published[0] > 0) {
+            LOG.debugf("outbox relay published %d job(s)", published[0]);
         }
-        BrokerUnavailableException unroutable = done.size() == fresh.size() ? null
-                : new BrokerUnavailableException((fresh.size() - done.size())
-                + " job(s) were returned unroutable; they stay in the outbox");
-        return new Batch(done.size(), fresh.size(), unroutable);
-    }
-
-    /**
-     * The outbox: rows the broker has not confirmed yet, oldest first, locked (SKIP LOCKED) so that several
-     * api-service instances never publish the same row at the same time.
-     */
-    private List<JobPublisher.Fresh> lockUnpublished(Connection c) throws SQLException {
-        List<JobPublisher.Fresh> fresh = new ArrayList<>();
-        // The partial index on created_at where published_at is null is already in the order wanted, so a batch
-        // costs the same whatever the backlog. With statistics that predate a burst (autovacuum off, or not yet
-        // round), the planner believes the outbox holds a few rows and instead collects and sorts all of it for
-        // every batch: 40 ms per batch of 200 with 48,000 rows waiting, which made the relay the bottleneck.
-        // So this transaction (the batch and its stamp by key) is planned on the indexes whatever the statistics say.
-        IndexPlans.only(c);
-        try (PreparedStatement query = c.prepareStatement("select id, type, receiver, subject, title, message, html,"
-                + " data, correlation_id, created_at, trace_parent, target_kind from notifications"
-                + " where published_at is null"
-                + " order by created_at limit ? for update skip locked")) {
-            query.setInt(1, BATCH);
-            try (ResultSet rows = query.executeQuery()) {
-                while (rows.next()) {
-                    String type = rows.getString("type");
-                    OffsetDateTime created = rows.getObject("created_at", OffsetDateTime.class);
-                    DeliveryJob job = new DeliveryJob(rows.getObject("id", UUID.class),
-                            Channel.fromKey(type).orElseThrow(
-                                    () -> new IllegalStateException("unknown type '" + type + "' in notifications")),
-                            rows.getString("receiver"), rows.getString("subject"), rows.getString("title"),
-                            rows.getString("message"), rows.getString("html"), codec.decodeData(rows.getString("data")),
-                            rows.getString("correlation_id"), created == null ? null : created.toInstant(),
-                            TargetKind.fromKey(rows.getString("target_kind")).orElse(null));
-                    fresh.add(new JobPublisher.Fresh(job, rows.getString("trace_parent")));
-                }
-            }
+        if (failure[0] != null) {
+            throw failure[0];
         }
-        return fresh;
-    }
-
-    private record Batch(int published, int locked, BrokerUnavailableException failure) {
+        return locked;
     }
 
     /** The API publishes into every channel's work queue, so every one must exist and be bound. */

@@ -4,17 +4,16 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.notiflow.core.job.Channel;
 import io.notiflow.core.rabbit.Topology;
+import io.notiflow.core.store.NotificationRepository;
 import io.notiflow.core.store.WorkerInstance;
 import io.notiflow.core.store.WorkerInstanceRepository;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -30,12 +29,13 @@ public class StatsService {
 
     static final int MINUTES = 60;
 
-    private final EntityManager db;
+    private final NotificationRepository notifications;
     private final MeterRegistry metrics;
     private final WorkerInstanceRepository instances;
 
-    public StatsService(EntityManager db, MeterRegistry metrics, WorkerInstanceRepository instances) {
-        this.db = db;
+    public StatsService(NotificationRepository notifications, MeterRegistry metrics,
+                        WorkerInstanceRepository instances) {
+        this.notifications = notifications;
         this.metrics = metrics;
         this.instances = instances;
     }
@@ -73,52 +73,22 @@ public class StatsService {
     }
 
     private List<Count> counts() {
-        List<Count> counts = new ArrayList<>();
-        for (Object row : db.createNativeQuery("SELECT type, status, COUNT(*) FROM notifications"
-                + " GROUP BY type, status ORDER BY type, status").getResultList()) {
-            Object[] cols = (Object[]) row;
-            counts.add(new Count((String) cols[0], (String) cols[1], ((Number) cols[2]).longValue()));
-        }
-        return counts;
+        return notifications.countsByTypeAndStatus().stream()
+                .map(c -> new Count(c.type(), c.status(), c.count()))
+                .toList();
     }
 
     /** Sends by sent_at; failures (rows now failed) by updated_at, the time they were parked. */
     private List<Minute> perMinute(OffsetDateTime currentMinute) {
         OffsetDateTime from = currentMinute.minusMinutes(MINUTES - 1);
-        Map<OffsetDateTime, long[]> buckets = new LinkedHashMap<>();
+        Map<OffsetDateTime, Long> sent = notifications.sentPerMinute(from);
+        Map<OffsetDateTime, Long> failed = notifications.failedPerMinute(from);
+        List<Minute> minutes = new ArrayList<>(MINUTES);
         for (int i = 0; i < MINUTES; i++) {
-            buckets.put(from.plusMinutes(i), new long[2]);
+            OffsetDateTime minute = from.plusMinutes(i);
+            minutes.add(new Minute(minute, sent.getOrDefault(minute, 0L), failed.getOrDefault(minute, 0L)));
         }
-        tally(buckets, "SELECT date_trunc('minute', sent_at), COUNT(*) FROM notifications"
-                + " WHERE sent_at >= :from GROUP BY 1", from, 0);
-        tally(buckets, "SELECT date_trunc('minute', updated_at), COUNT(*) FROM notifications"
-                + " WHERE status = 'failed' AND updated_at >= :from GROUP BY 1", from, 1);
-        return buckets.entrySet().stream()
-                .map(e -> new Minute(e.getKey(), e.getValue()[0], e.getValue()[1]))
-                .toList();
-    }
-
-    private void tally(Map<OffsetDateTime, long[]> buckets, String sql, OffsetDateTime from, int slot) {
-        for (Object row : db.createNativeQuery(sql).setParameter("from", from).getResultList()) {
-            Object[] cols = (Object[]) row;
-            long[] bucket = buckets.get(minute(cols[0]));
-            if (bucket != null) {
-                bucket[slot] += ((Number) cols[1]).longValue();
-            }
-        }
-    }
-
-    private static OffsetDateTime minute(Object value) {
-        if (value instanceof OffsetDateTime t) {
-            return t.withOffsetSameInstant(ZoneOffset.UTC);
-        }
-        if (value instanceof java.time.Instant t) {
-            return t.atOffset(ZoneOffset.UTC);
-        }
-        if (value instanceof java.sql.Timestamp t) {
-            return t.toInstant().atOffset(ZoneOffset.UTC);
-        }
-        throw new IllegalStateException("unexpected timestamp type " + value.getClass());
+        return minutes;
     }
 
     private List<QueueDepth> queues() {

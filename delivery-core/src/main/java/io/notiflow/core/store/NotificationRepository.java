@@ -1,18 +1,23 @@
 package io.notiflow.core.store;
 
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Page;
+import io.quarkus.panache.common.Sort;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Queries on {@code notifications}; callers own the transactions. */
+/** Queries on {@code notifications} for the API and the operator's overview; callers own the transactions. */
 @ApplicationScoped
 @Unremovable // a worker no longer injects it (DeliveryStore writes with JDBC), but its tests read rows through it
 public class NotificationRepository implements PanacheRepositoryBase<Notification, UUID> {
@@ -54,5 +59,76 @@ public class NotificationRepository implements PanacheRepositoryBase<Notificatio
             return;
         }
         update("publishedAt = ?1 where id in ?2", at, new ArrayList<>(ids));
+    }
+
+    /** Newest first; {@code since} inclusive, {@code until} exclusive, on {@code created_at}. */
+    public List<Notification> list(NotificationFilter filter, int limit) {
+        StringBuilder query = new StringBuilder("1 = 1");
+        Map<String, Object> params = new HashMap<>();
+        where(query, params, "status", "status = :status", filter.status());
+        where(query, params, "type", "type = :type", filter.type());
+        where(query, params, "receiver", "receiver = :receiver", filter.receiver());
+        where(query, params, "userId", "userId = :userId", filter.userId());
+        where(query, params, "since", "createdAt >= :since", filter.since());
+        where(query, params, "until", "createdAt < :until", filter.until());
+        return find(query.toString(), Sort.descending("createdAt").and("id", Sort.Direction.Descending), params)
+                .page(Page.ofSize(limit))
+                .list();
+    }
+
+    private static void where(StringBuilder query, Map<String, Object> params, String name, String condition,
+                              Object value) {
+        if (value != null) {
+            query.append(" and ").append(condition);
+            params.put(name, value);
+        }
+    }
+
+    /** How many rows of each type stand at each status. */
+    public record TypeStatusCount(String type, String status, long count) {
+    }
+
+    public List<TypeStatusCount> countsByTypeAndStatus() {
+        List<TypeStatusCount> counts = new ArrayList<>();
+        for (Object row : getEntityManager().createNativeQuery("select type, status, count(*) from notifications"
+                + " group by type, status order by type, status").getResultList()) {
+            Object[] cols = (Object[]) row;
+            counts.add(new TypeStatusCount((String) cols[0], (String) cols[1], ((Number) cols[2]).longValue()));
+        }
+        return counts;
+    }
+
+    /** Sends per minute (by {@code sent_at}, UTC) from {@code from} on. */
+    public Map<OffsetDateTime, Long> sentPerMinute(OffsetDateTime from) {
+        return perMinute("select date_trunc('minute', sent_at), count(*) from notifications"
+                + " where sent_at >= :from group by 1", from);
+    }
+
+    /** Rows now failed, per minute they were parked (by {@code updated_at}, UTC), from {@code from} on. */
+    public Map<OffsetDateTime, Long> failedPerMinute(OffsetDateTime from) {
+        return perMinute("select date_trunc('minute', updated_at), count(*) from notifications"
+                + " where status = 'failed' and updated_at >= :from group by 1", from);
+    }
+
+    private Map<OffsetDateTime, Long> perMinute(String sql, OffsetDateTime from) {
+        Map<OffsetDateTime, Long> counts = new LinkedHashMap<>();
+        for (Object row : getEntityManager().createNativeQuery(sql).setParameter("from", from).getResultList()) {
+            Object[] cols = (Object[]) row;
+            counts.merge(minute(cols[0]), ((Number) cols[1]).longValue(), Long::sum);
+        }
+        return counts;
+    }
+
+    private static OffsetDateTime minute(Object value) {
+        if (value instanceof OffsetDateTime t) {
+            return t.withOffsetSameInstant(ZoneOffset.UTC);
+        }
+        if (value instanceof Instant t) {
+            return t.atOffset(ZoneOffset.UTC);
+        }
+        if (value instanceof java.sql.Timestamp t) {
+            return t.toInstant().atOffset(ZoneOffset.UTC);
+        }
+        throw new IllegalStateException("unexpected timestamp type " + value.getClass());
     }
 }

@@ -1,13 +1,8 @@
-package io.notiflow.api.service;
+package io.notiflow.core.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.notiflow.api.config.IdempotencySettings;
-import io.notiflow.api.repository.AcceptedRequest;
-import io.notiflow.api.repository.AcceptedRequestRepository;
-import io.notiflow.core.store.GroupCommit;
 import io.notiflow.core.health.TimedWriters;
-import io.notiflow.core.store.Notification;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -33,7 +28,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Stores what POST /api/notify accepted, with group commit: requests that arrive while a commit is in flight wait
+ * The accept side of the store: what POST /api/notify accepted, with group commit: requests that arrive while a commit is in flight wait
  * and are written together by the next one, in one multi-row INSERT per table and one COMMIT. Each request still
  * returns only once its own rows are durable. At a thousand requests a second this is what keeps the accept cheap:
  * a handful of statements and one WAL flush per group instead of a transaction per request.
@@ -43,7 +38,7 @@ import java.util.Set;
  * and gets that key's first answer and request hash, read in the same transaction.
  */
 @ApplicationScoped
-public class AcceptWriter implements TimedWriters {
+public class AcceptStore implements TimedWriters {
 
     /** Requests per group; a group's rows go in statements of at most {@link #ROWS_PER_STATEMENT}. */
     private static final int MAX_GROUP = 200;
@@ -60,31 +55,39 @@ public class AcceptWriter implements TimedWriters {
     private static final Set<Integer> JSON_COLUMNS = Set.of(8, 12);
 
     private final ObjectMapper json;
-    private final AcceptedRequestRepository acceptedRequests;
-    /** A key older than this is expired and may be claimed again. */
+    /** A key older than this is expired and may be claimed again (api-service's IdempotencySettings.window). */
     private final Duration window;
-    private final GroupCommit<Request, Optional<AcceptedRequest>> groups;
+    private final GroupCommit<Request, Optional<HeldKey>> groups;
 
-    public AcceptWriter(DataSource database, ObjectMapper json, AcceptedRequestRepository acceptedRequests,
-                        IdempotencySettings idempotency,
-                        @ConfigProperty(name = "api.accept-writers", defaultValue = "1") int writers) {
+    public AcceptStore(DataSource database, ObjectMapper json,
+                       @ConfigProperty(name = "api.idempotency.window", defaultValue = "24h") Duration window,
+                       @ConfigProperty(name = "api.accept-writers", defaultValue = "1") int writers) {
         this.json = json;
-        this.acceptedRequests = acceptedRequests;
-        this.window = idempotency.window();
+        this.window = window;
         this.groups = new GroupCommit<>("accept-writer", database, writers, MAX_GROUP, WAIT_SECONDS, WINDOW,
                 this::write);
     }
 
     /**
-     * One request's rows, and with an idempotency key the answer to keep for it ({@code key} null: none).
+     * One request's rows, and with an idempotency key the claim to make for it ({@code key} null: none).
      */
-    public record Request(List<Notification> rows, IdempotencyKey key, Map<String, Object> answer,
-                          OffsetDateTime at) {
+    public record Request(List<Notification> rows, KeyClaim key, OffsetDateTime at) {
+    }
+
+    /**
+     * An idempotency key to claim: the SHA-256 of the API key it is scoped to, the key, the SHA-256 of the request,
+     * and the answer to keep for repeats (JSON).
+     */
+    public record KeyClaim(String apiKeySha256, String value, String requestSha256, String answerJson) {
+    }
+
+    /** The first answer under a key that was already live: its request's SHA-256 and the answer (JSON). */
+    public record HeldKey(String requestSha256, String answerJson) {
     }
 
     /** The group a request was written in failed; the cause is the database's. */
     public static final class StoreFailedException extends RuntimeException {
-        StoreFailedException(String message, Throwable cause) {
+        public StoreFailedException(String message, Throwable cause) {
             super(message, cause);
         }
     }
@@ -104,7 +107,7 @@ public class AcceptWriter implements TimedWriters {
      * (its cause an {@link SQLException}) when the database
      * could not be written: the outcome of a commit whose reply was lost is unknown, as with any transaction.
      */
-    public Optional<AcceptedRequest> store(Request request) {
+    public Optional<HeldKey> accept(Request request) {
         try {
             return groups.submit(request);
         } catch (SQLException e) {
@@ -113,8 +116,8 @@ public class AcceptWriter implements TimedWriters {
     }
 
     /** One group's rows in one transaction; for each request, its key's first answer when the key was live. */
-    private List<Optional<AcceptedRequest>> write(Connection c, List<Request> group) throws SQLException {
-        Map<Request, AcceptedRequest> repeated = claimKeys(c, group);
+    private List<Optional<HeldKey>> write(Connection c, List<Request> group) throws SQLException {
+        Map<Request, HeldKey> repeated = claimKeys(c, group);
         List<Notification> rows = new ArrayList<>();
         for (Request r : group) {
             if (!repeated.containsKey(r)) {
@@ -124,7 +127,7 @@ public class AcceptWriter implements TimedWriters {
         for (int from = 0; from < rows.size(); from += ROWS_PER_STATEMENT) {
             insertRows(c, rows.subList(from, Math.min(rows.size(), from + ROWS_PER_STATEMENT)));
         }
-        List<Optional<AcceptedRequest>> outcomes = new ArrayList<>(group.size());
+        List<Optional<HeldKey>> outcomes = new ArrayList<>(group.size());
         group.forEach(r -> outcomes.add(Optional.ofNullable(repeated.get(r))));
         return outcomes;
     }
@@ -134,9 +137,9 @@ public class AcceptWriter implements TimedWriters {
      * live (held by an earlier request, a concurrent transaction's or one earlier in the group), that key's first
      * answer. A key that exists but has expired is taken over. A key a concurrent transaction holds waits for it.
      */
-    private Map<Request, AcceptedRequest> claimKeys(Connection c, List<Request> group) throws SQLException {
+    private Map<Request, HeldKey> claimKeys(Connection c, List<Request> group) throws SQLException {
         // Identity, not equality: two requests with equal contents are still two requests.
-        Map<Request, AcceptedRequest> repeated = new IdentityHashMap<>();
+        Map<Request, HeldKey> repeated = new IdentityHashMap<>();
         // The first request of the group with a key claims it; a later one with the same key repeats it.
         Map<String, Request> claimants = new LinkedHashMap<>();
         for (Request r : group) {
@@ -162,7 +165,7 @@ public class AcceptWriter implements TimedWriters {
                 insert.setString(i++, r.key().apiKeySha256());
                 insert.setString(i++, r.key().value());
                 insert.setString(i++, r.key().requestSha256());
-                insert.setString(i++, toJson(r.answer()));
+                insert.setString(i++, r.key().answerJson());
                 insert.setObject(i++, r.at());
             }
             insert.setObject(i, OffsetDateTime.now(ZoneOffset.UTC).minus(window));
@@ -172,7 +175,7 @@ public class AcceptWriter implements TimedWriters {
                 }
             }
         }
-        Map<String, AcceptedRequest> held = held(c, claimants.keySet().stream()
+        Map<String, HeldKey> held = held(c, claimants.keySet().stream()
                 .filter(k -> !claimed.contains(k)).map(claimants::get).toList());
         for (Request r : group) {
             if (r.key() == null) {
@@ -183,15 +186,15 @@ public class AcceptWriter implements TimedWriters {
             if (!claimed.contains(scoped)) {
                 repeated.put(r, held.get(scoped));
             } else if (claimant != r) {
-                repeated.put(r, new AcceptedRequest(claimant.key().requestSha256(), claimant.answer()));
+                repeated.put(r, new HeldKey(claimant.key().requestSha256(), claimant.key().answerJson()));
             }
         }
         return repeated;
     }
 
     /** The live rows that kept these requests' keys (locked by the insert's conflict, so still there). */
-    private Map<String, AcceptedRequest> held(Connection c, List<Request> requests) throws SQLException {
-        Map<String, AcceptedRequest> held = new HashMap<>();
+    private Map<String, HeldKey> held(Connection c, List<Request> requests) throws SQLException {
+        Map<String, HeldKey> held = new HashMap<>();
         if (requests.isEmpty()) {
             return held;
         }
@@ -210,7 +213,7 @@ public class AcceptWriter implements TimedWriters {
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     held.put(scoped(rows.getString(1), rows.getString(2)),
-                            new AcceptedRequest(rows.getString(3), acceptedRequests.answer(rows.getString(4))));
+                            new HeldKey(rows.getString(3), rows.getString(4)));
                 }
             }
         }

@@ -1,7 +1,6 @@
-package io.notiflow.api.service;
+package io.notiflow.core.store;
 
 import io.notiflow.core.job.Channel;
-import io.notiflow.core.store.NotificationStatus;
 
 import java.time.OffsetDateTime;
 
