@@ -4,6 +4,7 @@ import io.notiflow.core.health.TimedWriters;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import javax.sql.DataSource;
@@ -161,6 +162,7 @@ public class DeliveryStore implements TimedWriters {
     private final GroupCommit<ClaimRequest, Claim> claims;
     private final GroupCommit<Verdict, Boolean> verdicts;
 
+    @Inject
     public DeliveryStore(DataSource database) {
         this(database, WINDOW);
     }
