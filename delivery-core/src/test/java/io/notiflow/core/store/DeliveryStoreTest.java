@@ -1,0 +1,224 @@
+package io.notiflow.core.store;
+
+import io.notiflow.core.store.DeliveryStore.Attempt;
+import io.notiflow.core.store.DeliveryStore.Claim;
+import io.notiflow.core.testing.LocalServices;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Claims and verdicts of the delivery store, alone and grouped, against the real database. */
+class DeliveryStoreTest {
+
+    private static final String DATABASE = "notiflow_core_delivery_store";
+    private static final Duration LEASE = Duration.ofMinutes(5);
+    private static PGSimpleDataSource database;
+
+    /** A 50 ms gathering window, so writes submitted together share one group (one commit). */
+    private final DeliveryStore store = new DeliveryStore(database, Duration.ofMillis(50));
+
+    @BeforeAll
+    static void migrate() {
+        LocalServices.recreateDatabase(DATABASE);
+        database = new PGSimpleDataSource();
+        database.setURL(LocalServices.jdbcUrl(DATABASE));
+        database.setUser(LocalServices.PG_USER);
+        database.setPassword("postgres");
+        Flyway.configure().dataSource(database).locations("classpath:db/migration").load().migrate();
+    }
+
+    @AfterEach
+    void stop() {
+        store.stop();
+    }
+
+    @Test
+    void aSentVerdictWritesStatusAndAttemptTogetherAndOnlyOnce() throws SQLException {
+        UUID id = row("queued");
+
+        assertThat(store.claim(id, LEASE)).isEqualTo(new Claim(Optional.of(NotificationStatus.QUEUED), true));
+        assertThat(store.markSent(attempt(id, 1, AttemptOutcome.SENT), "provider-1")).isTrue();
+        assertThat(store.markSent(attempt(id, 1, AttemptOutcome.SENT), "provider-2"))
+                .as("the claim is released: the same verdict again writes nothing").isFalse();
+
+        assertThat(column(id, "status")).isEqualTo("sent");
+        assertThat(column(id, "provider_message_id")).isEqualTo("provider-1");
+        assertThat(attempts(id)).isEqualTo(1);
+        assertThat(claims(id)).isZero();
+    }
+
+    @Test
+    void aSettledRowCannotBeClaimedAndAHeldOneOnlyAfterItsLease() throws SQLException {
+        UUID settled = row("sent");
+        assertThat(store.claim(settled, LEASE)).isEqualTo(new Claim(Optional.of(NotificationStatus.SENT), false));
+        assertThat(store.claim(UUID.randomUUID(), LEASE)).isEqualTo(new Claim(Optional.empty(), false));
+
+        UUID held = row("queued");
+        assertThat(store.claim(held, LEASE).claimed()).isTrue();
+        assertThat(store.claim(held, LEASE).claimed()).as("another delivery holds it").isFalse();
+        assertThat(store.claim(held, Duration.ZERO).claimed()).as("a claim older than the lease is taken over")
+                .isTrue();
+    }
+
+    @Test
+    void twoCopiesOfOneJobInOneGroupGiveTheClaimToOneOfThem() throws Exception {
+        UUID id = row("queued");
+
+        List<Claim> claims = together(2, i -> store.claim(id, LEASE));
+
+        assertThat(claims).filteredOn(Claim::claimed).hasSize(1);
+        assertThat(claims).extracting(Claim::status).containsOnly(Optional.of(NotificationStatus.QUEUED));
+    }
+
+    @Test
+    void aGroupOfMixedVerdictsWritesEachRowItsOwnStatus() throws Exception {
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            ids.add(row("queued"));
+        }
+        assertThat(together(ids.size(), i -> store.claim(ids.get(i), LEASE))).allMatch(Claim::claimed);
+
+        List<Boolean> written = together(ids.size(), i -> switch (i % 3) {
+            case 0 -> store.markSent(attempt(ids.get(i), 1, AttemptOutcome.SENT), "p-" + i);
+            case 1 -> store.scheduleRetry(attempt(ids.get(i), 1, AttemptOutcome.TRANSIENT), 1);
+            default -> store.deadLetter(attempt(ids.get(i), 1, AttemptOutcome.PERMANENT));
+        });
+
+        assertThat(written).containsOnly(true);
+        for (int i = 0; i < ids.size(); i++) {
+            UUID id = ids.get(i);
+            assertThat(column(id, "status")).isEqualTo(switch (i % 3) {
+                case 0 -> "sent";
+                case 1 -> "retrying";
+                default -> "failed";
+            });
+            assertThat(attempts(id)).isEqualTo(1);
+            assertThat(claims(id)).isZero();
+        }
+        assertThat(column(ids.get(1), "retries")).isEqualTo("1");
+        assertThat(column(ids.get(2), "last_error")).isEqualTo("SomeError: went wrong");
+    }
+
+    @Test
+    void aHandOnNeverMovesARowBackFromWhereAnAckTookIt() throws SQLException {
+        UUID id = row("queued");
+        assertThat(store.claim(id, LEASE).claimed()).isTrue();
+        try (Connection c = database.getConnection();
+             PreparedStatement ack = c.prepareStatement("update notifications set status = 'delivered' where id = ?")) {
+            ack.setObject(1, id);
+            ack.executeUpdate();
+        }
+
+        assertThat(store.markHandedOn(attempt(id, 1, AttemptOutcome.SENT))).isTrue();
+
+        assertThat(column(id, "status")).isEqualTo("delivered");
+        assertThat(attempts(id)).isEqualTo(1);
+    }
+
+    @Test
+    void anErrorTextIsStoredWithoutNulAndCutToItsColumn() throws SQLException {
+        UUID id = row("queued");
+        assertThat(store.claim(id, LEASE).claimed()).isTrue();
+        String text = "a\u0000b" + "x".repeat(3000);
+
+        assertThat(store.deadLetter(new Attempt(id, 1, AttemptOutcome.PERMANENT, "Bad", text, 5))).isTrue();
+
+        String stored = column(id, "last_error");
+        assertThat(stored).startsWith("Bad: a b").hasSize(2000).doesNotContain("\u0000");
+    }
+
+    private static Attempt attempt(UUID id, int number, AttemptOutcome outcome) {
+        return outcome == AttemptOutcome.SENT ? new Attempt(id, number, outcome, null, null, 3)
+                : new Attempt(id, number, outcome, "SomeError", "went wrong", 3);
+    }
+
+    private interface Call<T> {
+        T call(int index) throws Exception;
+    }
+
+    /** Runs {@code n} calls at the same moment (so the store gathers them into one group); their results in order. */
+    private static <T> List<T> together(int n, Call<T> call) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<T>> futures = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int index = i;
+                Callable<T> task = () -> {
+                    start.await();
+                    return call.call(index);
+                };
+                futures.add(pool.submit(task));
+            }
+            start.countDown();
+            List<T> results = new ArrayList<>();
+            for (Future<T> f : futures) {
+                results.add(f.get());
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static UUID row(String status) throws SQLException {
+        UUID id = UUID.randomUUID();
+        try (Connection c = database.getConnection(); PreparedStatement insert = c.prepareStatement(
+                "insert into notifications (id, type, receiver, subject, message, status, correlation_id)"
+                        + " values (?, 'email', 'ada@example.com', 's', 'm', ?, ?)")) {
+            insert.setObject(1, id);
+            insert.setString(2, status);
+            insert.setString(3, "test-" + id);
+            insert.executeUpdate();
+        }
+        return id;
+    }
+
+    private static String column(UUID id, String column) throws SQLException {
+        try (Connection c = database.getConnection();
+             PreparedStatement query = c.prepareStatement("select " + column + " from notifications where id = ?")) {
+            query.setObject(1, id);
+            try (ResultSet row = query.executeQuery()) {
+                assertThat(row.next()).isTrue();
+                return row.getString(1);
+            }
+        }
+    }
+
+    private static int attempts(UUID id) throws SQLException {
+        return count("select count(*) from delivery_attempts where notification_id = ?", id);
+    }
+
+    private static int claims(UUID id) throws SQLException {
+        return count("select count(*) from delivery_claims where notification_id = ?", id);
+    }
+
+    private static int count(String sql, UUID id) throws SQLException {
+        try (Connection c = database.getConnection(); PreparedStatement query = c.prepareStatement(sql)) {
+            query.setObject(1, id);
+            try (ResultSet row = query.executeQuery()) {
+                row.next();
+                return row.getInt(1);
+            }
+        }
+    }
+}
