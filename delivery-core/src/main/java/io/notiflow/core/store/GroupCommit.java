@@ -222,22 +222,14 @@ public final class GroupCommit<T, R> {
         List<T> items = new ArrayList<>(group.size());
         group.forEach(p -> items.add(p.item));
         try (Connection c = database.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                IndexPlans.only(c); // every group commit here writes or reads rows by key
-                List<R> results = writer.write(c, items);
+            return Transactions.inTransaction(c, tx -> {
+                List<R> results = writer.write(tx, items);
                 if (results.size() != items.size()) {
                     throw new IllegalStateException(name + ": " + results.size() + " results for " + items.size()
                             + " items");
                 }
-                c.commit();
                 return results;
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(c);
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+            });
         }
     }
 

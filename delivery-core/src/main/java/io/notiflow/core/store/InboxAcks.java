@@ -96,17 +96,7 @@ final class InboxAcks {
         }
         List<Ack> unknown;
         try (Connection c = database.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                IndexPlans.only(c); // the marks find their rows by key
-                unknown = unknown(c, acks);
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                GroupCommit.rollbackQuietly(c);
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+            unknown = Transactions.inTransaction(c, tx -> unknown(tx, acks)); // the marks find their rows by key
         } catch (SQLException e) {
             throw new PersistenceException("in-app status marks: " + e.getMessage(), e);
         }

@@ -57,24 +57,17 @@ public class OutboxStore {
      */
     public int relay(int batch, Function<List<JobPublisher.Fresh>, List<UUID>> publish) {
         try (Connection c = database.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                List<JobPublisher.Fresh> fresh = lockUnpublished(c, batch);
+            return Transactions.inTransaction(c, tx -> {
+                List<JobPublisher.Fresh> fresh = lockUnpublished(tx, batch);
                 List<UUID> confirmed = publish.apply(fresh);
                 if (!confirmed.isEmpty()) {
-                    try (PreparedStatement stamp = c.prepareStatement(STAMP)) {
-                        stamp.setArray(1, c.createArrayOf("uuid", confirmed.toArray()));
+                    try (PreparedStatement stamp = tx.prepareStatement(STAMP)) {
+                        stamp.setArray(1, tx.createArrayOf("uuid", confirmed.toArray()));
                         stamp.executeUpdate();
                     }
                 }
-                c.commit();
                 return fresh.size();
-            } catch (SQLException | RuntimeException e) {
-                GroupCommit.rollbackQuietly(c);
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+            });
         } catch (SQLException e) {
             throw new IllegalStateException("outbox database unavailable: " + e.getMessage(), e);
         }
@@ -84,8 +77,7 @@ public class OutboxStore {
         // With statistics that predate a burst (autovacuum off, or not yet round), the planner believes the outbox
         // holds a few rows and instead collects and sorts all of it for every batch: 40 ms per batch of 200 with
         // 48,000 rows waiting, which made the relay the bottleneck. So this transaction (the batch and its stamp by
-        // key) is planned on the indexes whatever the statistics say.
-        IndexPlans.only(c);
+        // key) is planned on the indexes whatever the statistics say (Transactions.inTransaction).
         List<JobPublisher.Fresh> fresh = new ArrayList<>();
         try (PreparedStatement query = c.prepareStatement(LOCK_UNPUBLISHED)) {
             query.setInt(1, batch);

@@ -5,8 +5,6 @@ import io.notiflow.core.job.Channel;
 import io.notiflow.core.store.AcceptStore.HeldKey;
 import io.notiflow.core.store.AcceptStore.KeyClaim;
 import io.notiflow.core.store.AcceptStore.Request;
-import io.notiflow.core.testing.LocalServices;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,12 +39,7 @@ class AcceptStoreTest {
 
     @BeforeAll
     static void migrate() {
-        LocalServices.recreateDatabase(DATABASE);
-        database = new PGSimpleDataSource();
-        database.setURL(LocalServices.jdbcUrl(DATABASE));
-        database.setUser(LocalServices.PG_USER);
-        database.setPassword("postgres");
-        Flyway.configure().dataSource(database).locations("classpath:db/migration").load().migrate();
+        database = StoreDatabase.migrated(DATABASE);
     }
 
     @AfterEach

@@ -2,8 +2,6 @@ package io.notiflow.core.store;
 
 import io.notiflow.core.store.DeliveryStore.Attempt;
 import io.notiflow.core.store.DeliveryStore.Claim;
-import io.notiflow.core.testing.LocalServices;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,12 +36,7 @@ class DeliveryStoreTest {
 
     @BeforeAll
     static void migrate() {
-        LocalServices.recreateDatabase(DATABASE);
-        database = new PGSimpleDataSource();
-        database.setURL(LocalServices.jdbcUrl(DATABASE));
-        database.setUser(LocalServices.PG_USER);
-        database.setPassword("postgres");
-        Flyway.configure().dataSource(database).locations("classpath:db/migration").load().migrate();
+        database = StoreDatabase.migrated(DATABASE);
     }
 
     @AfterEach
