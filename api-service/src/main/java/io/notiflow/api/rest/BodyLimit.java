@@ -31,7 +31,7 @@ public class BodyLimit {
         io.notiflow.core.http.BodyLimit.install(router, "/api/*", maxBodyBytes, mapper);
     }
 
-    /** A chunked body the limit read (in full, within the limit) is the entity the REST layer reads. */
+    /** The body the limit read (in full, within the limit) is the entity the REST layer reads. */
     @ServerRequestFilter(preMatching = true, priority = 50)
     public void useReadBody(ContainerRequestContext request, RoutingContext routing) {
         byte[] body = io.notiflow.core.http.BodyLimit.readBody(routing);
