@@ -32,8 +32,12 @@ import static io.notiflow.api.ApiTestSupport.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
 
 /** The DLQ endpoints against the real broker: api-service has no worker, so the tests park jobs themselves. */
 @QuarkusTest
@@ -137,6 +141,16 @@ class DeadLetterApiTest {
         assertThat(recorded.notificationIds).containsExactly(chosen.id.toString());
         assertThat(recorded.requestedAt).isNotNull();
         assertThat(recorded.apiKeyHint).startsWith("sha256:").doesNotContain(ApiTestSupport.API_KEY);
+
+        // The timeline shows the replay as a replay, and says the row waits for a worker because of it.
+        api().get("/api/notifications/" + chosen.id).then().statusCode(200)
+                .body("events.type", hasItem("replayed"))
+                .body("events.find { it.type == 'replayed' }.replayId", equalTo(recorded.id.intValue()))
+                .body("reason", startsWith("replayed from the dead-letter queue at "))
+                .body("reason", endsWith("; waiting for the sms worker"));
+        api().get("/api/notifications/" + other.id).then().statusCode(200)
+                .body("events.type", not(hasItem("replayed")))
+                .body("reason", startsWith("failed after "));
     }
 
     @Test

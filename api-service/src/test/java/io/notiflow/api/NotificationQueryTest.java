@@ -6,6 +6,7 @@ import jakarta.enterprise.inject.spi.CDI;
 import jakarta.persistence.EntityManager;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
@@ -15,10 +16,18 @@ import java.util.UUID;
 import static io.notiflow.api.ApiTestSupport.api;
 import static io.notiflow.api.ApiTestSupport.row;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
 
 @QuarkusTest
 class NotificationQueryTest {
@@ -36,6 +45,46 @@ class NotificationQueryTest {
                 .body("status", equalTo("queued"))
                 .body("retries", equalTo(0))
                 .body("attempts", empty());
+    }
+
+    @Test
+    void theTimelineStartsWithTheAcceptAndTheReasonSaysWhatItWaitsFor() {
+        String id = api().header("X-Correlation-Id", "timeline-corr-1").body("""
+                        {"type":"sms","to":"+14155550198","message":"where are you"}""")
+                .post("/api/notify").then().statusCode(202).extract().path("messageId");
+
+        // The outbox publishes it (no sms worker runs here, so it stays queued once on the broker).
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> api().get("/api/notifications/" + id).then()
+                .statusCode(200)
+                .body("events.type", contains("accepted", "published"))
+                .body("reason", startsWith("queued since "))
+                .body("reason", endsWith("; waiting for the sms worker")));
+        api().get("/api/notifications/" + id).then()
+                .body("apiKey", startsWith("sha256:"))
+                .body("events[0].apiKey", startsWith("sha256:"))
+                .body("events[0].apiKey", not(containsString(ApiTestSupport.API_KEY)))
+                .body("events[0].correlationId", equalTo("timeline-corr-1"))
+                .body("events[0].at", notNullValue())
+                .body("events[1].at", notNullValue());
+
+        api().body("""
+                {"id":"timeline-u-1","phone":"+14155550197","preferences":{"sms":false}}""")
+                .post("/api/users").then().statusCode(201);
+        String skipped = api().body("""
+                        {"type":"sms","user_id":"timeline-u-1","message":"not for you"}""")
+                .post("/api/notify").then().statusCode(202).extract().path("messageId");
+        String skipReason = row(skipped).orElseThrow().skipReason;
+        assertThat(skipReason).isNotBlank();
+        api().get("/api/notifications/" + skipped).then().statusCode(200)
+                .body("status", equalTo("skipped"))
+                .body("events.type", contains("accepted", "skipped"))
+                .body("events[1].reason", equalTo(skipReason))
+                .body("reason", equalTo("not sent: " + skipReason));
+
+        // The list view stays small: no timeline there.
+        api().queryParam("receiver", "+14155550198").get("/api/notifications").then().statusCode(200)
+                .body("[0].events", nullValue())
+                .body("[0].reason", nullValue());
     }
 
     @Test

@@ -143,6 +143,18 @@ class EmailFlowIT {
             assertThat(outcomes).last().isEqualTo("sent");
             assertThat(outcomes.subList(0, outcomes.size() - 1)).allMatch("transient"::equals);
             assertThat(view.getInt("retries")).isEqualTo(outcomes.size() - 1);
+
+            // The timeline: accepted (by which key, under which correlation id), published, then per attempt the
+            // worker's claim and the attempt; the last one sent with the provider's id.
+            List<String> types = view.getList("events.type");
+            assertThat(types.subList(0, 2)).containsExactly("accepted", "published");
+            assertThat(types.subList(types.size() - 3, types.size())).containsExactly("claimed", "attempt", "sent");
+            assertThat(view.getString("events[0].apiKey")).startsWith("sha256:").doesNotContain(API_KEY);
+            assertThat(view.getString("events[0].correlationId")).startsWith("e2e-corr-");
+            assertThat(view.getString("events.find { it.type == 'claimed' }.worker")).startsWith("email-worker@");
+            assertThat(view.getString("events[-1].providerMessageId")).isEqualTo(view.getString("providerMessageId"));
+            assertThat(view.getString("reason")).startsWith("sent: the SMTP relay accepted it at ")
+                    .endsWith("(provider id " + view.getString("providerMessageId") + ")");
         }
 
         assertThat(sql("SELECT type, status, COUNT(*) FROM notifications GROUP BY type, status"))
@@ -260,9 +272,15 @@ class EmailFlowIT {
         try {
             id = accept(emailJson("nobody@example.com", "doomed-1", "This will not go out", "doomed-request-1"));
 
-            // 1 attempt + 3 retries on the 1s,2s,3s ladder, every one refused.
-            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> "failed".equals(status(id)));
+            // 1 attempt + 3 retries on the 1s,2s,3s ladder, every one refused. What it waits for, meanwhile:
+            List<String> reasons = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                JsonPath now = notification(id);
+                reasons.add(now.getString("reason"));
+                return "failed".equals(now.getString("status"));
+            });
+            assertThat(reasons).anySatisfy(r -> assertThat(r)
+                    .matches("waiting for retry [123] of 3 at \\S+Z after smtp-\\S+ \\(.*\\)"));
         } finally {
             smtp.up();
         }
@@ -278,6 +296,18 @@ class EmailFlowIT {
         assertThat(sends).extracting(a -> a.get("outcome")).containsOnly("transient");
         assertThat(sends).extracting(a -> String.valueOf(a.get("errorClass"))).allSatisfy(e -> assertThat(e).startsWith("smtp-"));
         assertThat(view.getString("lastError")).startsWith("smtp-");
+        // Each failed attempt but the last put it on the ladder (when, out of how many); the last parked it.
+        List<Map<String, Object>> retries = view.<Map<String, Object>>getList("events").stream()
+                .filter(e -> "retry-scheduled".equals(e.get("type"))).toList();
+        assertThat(retries).extracting(e -> e.get("retry")).containsExactly(1, 2, 3);
+        assertThat(retries).extracting(e -> e.get("maxRetries")).containsOnly(3);
+        assertThat(retries).allSatisfy(e -> assertThat(Instant.parse(String.valueOf(e.get("retryAt"))))
+                .isAfter(Instant.parse(String.valueOf(e.get("at")))));
+        assertThat(view.<String>getList("events.type")).last().isEqualTo("dead-lettered");
+        assertThat(view.getString("events[-1].queue")).isEqualTo(EMAIL_DLQ);
+        assertThat(view.getString("events[-1].failureKind")).isEqualTo("retries-exhausted");
+        assertThat(view.getString("reason")).startsWith("failed after 4 attempts: smtp-")
+                .endsWith("; parked in " + EMAIL_DLQ + ", where an operator can replay it");
         assertThat(sql("SELECT id FROM notifications WHERE status = 'failed' ORDER BY created_at DESC"))
                 .containsExactly(List.of(id));
 

@@ -43,7 +43,8 @@ public class NotificationResource {
 
     @GET
     @Path("/{id}")
-    @Operation(summary = "A notification's status, retries, last error and every delivery attempt")
+    @Operation(summary = "A notification's status, retries, last error, every delivery attempt, its timeline (events,"
+            + " oldest first) and the reason it stands where it does")
     public NotificationView get(@PathParam("id") String id) {
         UUID uuid;
         try {
@@ -52,7 +53,7 @@ public class NotificationResource {
             throw InvalidRequestException.of("id", "'" + FieldRules.printable(id) + "' is not a UUID");
         }
         return service.find(uuid)
-                .map(d -> NotificationView.of(d.notification(), d.attempts()))
+                .map(d -> NotificationView.of(d.notification(), d.attempts(), d.timeline()))
                 .orElseThrow(() -> new NotFoundException("no notification with id " + uuid));
     }
 
@@ -102,7 +103,7 @@ public class NotificationResource {
         NotificationFilter filter = new NotificationFilter(statusFilter, typeFilter, receiverFilter, userFilter, from,
                 to);
         return service.list(filter, pageSize).stream()
-                .map(n -> NotificationView.of(n, null))
+                .map(n -> NotificationView.of(n, null, null))
                 .toList();
     }
 

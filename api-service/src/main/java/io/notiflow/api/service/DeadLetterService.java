@@ -6,18 +6,15 @@ import io.notiflow.core.job.Channel;
 import io.notiflow.core.rabbit.BrokerUnavailableException;
 import io.notiflow.core.rabbit.DeadLetterQueue;
 import io.notiflow.core.rabbit.DeadLetterQueue.DeadLetter;
+import io.notiflow.core.store.NotificationEventRepository;
 import io.notiflow.core.store.NotificationRepository;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,12 +36,14 @@ public class DeadLetterService {
     private final DeadLetterQueue deadLetters;
     private final NotificationRepository notifications;
     private final DlqReplayRepository replays;
+    private final NotificationEventRepository events;
 
     public DeadLetterService(DeadLetterQueue deadLetters, NotificationRepository notifications,
-                             DlqReplayRepository replays) {
+                             DlqReplayRepository replays, NotificationEventRepository events) {
         this.deadLetters = deadLetters;
         this.notifications = notifications;
         this.replays = replays;
+        this.events = events;
     }
 
     public DeadLetterQueue.Listing list(Channel channel, int limit) {
@@ -143,23 +142,14 @@ public class DeadLetterService {
         row.requestedAt = requestedAt;
         row.replayedCount = replayed.size() + unidentified;
         row.notificationIds = replayed.stream().map(UUID::toString).toList();
-        row.apiKeyHint = fingerprint(apiKey);
+        row.apiKeyHint = ApiKeyHint.of(apiKey);
         row.correlationId = correlationId;
-        QuarkusTransaction.requiringNew().run(() -> replays.persist(row));
+        QuarkusTransaction.requiringNew().run(() -> {
+            replays.persist(row);
+            // At the replay's start: each job went back to work after it, and before any new attempt.
+            events.replayed(replayed, row.id, requestedAt);
+        });
         return new Replay(row.id, channel, selector, requestedAt, List.copyOf(replayed), unidentified);
-    }
-
-    /** Says which configured key asked without storing it: the first 12 hex digits of its SHA-256. */
-    static String fingerprint(String apiKey) {
-        if (apiKey == null) {
-            return null;
-        }
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(apiKey.trim().getBytes(StandardCharsets.UTF_8));
-            return "sha256:" + HexFormat.of().formatHex(digest).substring(0, 12);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from the JVM", e);
-        }
     }
 
     private static OffsetDateTime now() {

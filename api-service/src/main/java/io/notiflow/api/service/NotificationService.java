@@ -12,9 +12,11 @@ import io.notiflow.core.store.AcceptStore;
 import io.notiflow.core.store.DeliveryAttempt;
 import io.notiflow.core.store.DeliveryAttemptRepository;
 import io.notiflow.core.store.Notification;
+import io.notiflow.core.store.NotificationEventRepository;
 import io.notiflow.core.store.NotificationFilter;
 import io.notiflow.core.store.NotificationRepository;
 import io.notiflow.core.store.NotificationStatus;
+import io.notiflow.core.store.Timeline;
 import io.notiflow.core.telemetry.MessageTracing;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -44,6 +46,7 @@ public class NotificationService {
 
     private final NotificationRepository notifications;
     private final DeliveryAttemptRepository attempts;
+    private final NotificationEventRepository events;
     private final AcceptedRequestRepository acceptedRequests;
     private final IdempotencyKeys idempotencyKeys;
     private final IdempotencySettings idempotency;
@@ -55,12 +58,13 @@ public class NotificationService {
     private final MeterRegistry metrics;
 
     public NotificationService(NotificationRepository notifications, DeliveryAttemptRepository attempts,
-                               AcceptedRequestRepository acceptedRequests, IdempotencyKeys idempotencyKeys,
+                               NotificationEventRepository events, AcceptedRequestRepository acceptedRequests, IdempotencyKeys idempotencyKeys,
                                IdempotencySettings idempotency, AcceptStore store, ObjectMapper json,
                                RecipientPlanner planner, OutboxRelay relay, MessageTracing tracing,
                                MeterRegistry metrics) {
         this.notifications = notifications;
         this.attempts = attempts;
+        this.events = events;
         this.acceptedRequests = acceptedRequests;
         this.idempotencyKeys = idempotencyKeys;
         this.idempotency = idempotency;
@@ -87,7 +91,7 @@ public class NotificationService {
         }
         RecipientPlanner.Plan plan = planner.plan(request);
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        List<Notification> rows = rows(plan, key, correlationId, now);
+        List<Notification> rows = rows(plan, key, ApiKeyHint.of(apiKey), correlationId, now);
         Map<String, Object> answer = answer(plan, rows);
         AcceptStore.KeyClaim claim = key == null ? null
                 : new AcceptStore.KeyClaim(key.apiKeySha256(), key.value(), key.requestSha256(), toJson(answer));
@@ -149,14 +153,15 @@ public class NotificationService {
     }
 
     /** Every row of the request carries its idempotency key (null: none), as {@link IdempotencyKeys} resolved it. */
-    private List<Notification> rows(RecipientPlanner.Plan plan, IdempotencyKey key, String correlationId,
-                                    OffsetDateTime now) {
+    private List<Notification> rows(RecipientPlanner.Plan plan, IdempotencyKey key, String apiKeyHint,
+                                    String correlationId, OffsetDateTime now) {
         String traceParent = tracing.currentTraceParent();
         List<Notification> rows = new ArrayList<>();
         for (Planned planned : plan.notifications()) {
             Notification row = row(planned, correlationId, now);
             row.requestId = key == null ? null : key.value();
             row.traceParent = traceParent;
+            row.apiKeyHint = apiKeyHint;
             rows.add(row);
         }
         return rows;
@@ -234,14 +239,16 @@ public class NotificationService {
         return answer.get("messageId");
     }
 
-    /** A notification with its attempts, oldest attempt first. */
-    public record Detail(Notification notification, List<DeliveryAttempt> attempts) {
+    /** A notification with its attempts (oldest first) and its timeline. */
+    public record Detail(Notification notification, List<DeliveryAttempt> attempts, Timeline timeline) {
     }
 
     @Transactional
     public Optional<Detail> find(UUID id) {
-        return notifications.findByIdOptional(id)
-                .map(n -> new Detail(n, attempts.forNotification(id)));
+        return notifications.findByIdOptional(id).map(n -> {
+            List<DeliveryAttempt> tried = attempts.forNotification(id);
+            return new Detail(n, tried, Timeline.of(n, tried, events.forNotification(id)));
+        });
     }
 
     /** Newest first; {@code since} inclusive, {@code until} exclusive, on {@code created_at}. */

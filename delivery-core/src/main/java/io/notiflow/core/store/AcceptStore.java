@@ -49,7 +49,7 @@ public class AcceptStore implements TimedWriters {
     private static final Duration WINDOW = Duration.ofMillis(2);
     private static final String COLUMNS = "id, type, receiver, subject, title, message, html, data, status, user_id,"
             + " template_code, template_variables, template_version, skip_reason, request_id, correlation_id,"
-            + " trace_parent, published_at, created_at, updated_at, target_kind";
+            + " trace_parent, published_at, created_at, updated_at, target_kind, api_key_hint";
     private static final int COLUMN_COUNT = COLUMNS.split(",").length;
     /** Which of {@link #COLUMNS} take JSON. */
     private static final Set<Integer> JSON_COLUMNS = Set.of(8, 12);
@@ -248,7 +248,7 @@ public class AcceptStore implements TimedWriters {
                 Object[] values = {n.id, n.type.key(), n.receiver, n.subject, n.title, n.message, n.html,
                         toJson(n.data), n.status.key(), n.userId, n.templateCode, toJson(n.templateVariables),
                         n.templateVersion, n.skipReason, n.requestId, n.correlationId, n.traceParent, n.publishedAt,
-                        n.createdAt, n.updatedAt, n.targetKind == null ? null : n.targetKind.key()};
+                        n.createdAt, n.updatedAt, n.targetKind == null ? null : n.targetKind.key(), n.apiKeyHint};
                 for (Object value : values) {
                     if (value == null) {
                         insert.setNull(i++, Types.NULL);

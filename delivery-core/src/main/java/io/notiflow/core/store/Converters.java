@@ -61,4 +61,17 @@ public final class Converters {
             return key == null ? null : TargetKind.fromKey(key).orElseThrow();
         }
     }
+
+    @Converter
+    public static class VerdictColumn implements AttributeConverter<AttemptVerdict, String> {
+        @Override
+        public String convertToDatabaseColumn(AttemptVerdict verdict) {
+            return verdict == null ? null : verdict.key();
+        }
+
+        @Override
+        public AttemptVerdict convertToEntityAttribute(String key) {
+            return key == null ? null : AttemptVerdict.fromKey(key);
+        }
+    }
 }

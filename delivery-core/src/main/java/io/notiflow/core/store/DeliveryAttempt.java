@@ -41,4 +41,21 @@ public class DeliveryAttempt {
 
     @Column(name = "attempted_at", nullable = false)
     public OffsetDateTime attemptedAt;
+
+    /** What the attempt led to; null on rows from before V12. */
+    @Convert(converter = Converters.VerdictColumn.class)
+    public AttemptVerdict verdict;
+
+    /** When the delivery that made this attempt took its claim, and which worker it was (V12). */
+    @Column(name = "claimed_at")
+    public OffsetDateTime claimedAt;
+
+    public String worker;
+
+    /** For a retry or a deferral: when the job is due again; for a retry, of how many the ladder allows. */
+    @Column(name = "retry_at")
+    public OffsetDateTime retryAt;
+
+    @Column(name = "max_retries")
+    public Integer maxRetries;
 }

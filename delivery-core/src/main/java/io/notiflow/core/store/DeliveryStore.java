@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -72,74 +73,57 @@ public class DeliveryStore implements TimedWriters {
      * that delete found. So writing the same verdict again (its first write committed but the reply was lost in a
      * database cut, and DeliveryProcessor tried again) changes nothing: no second attempt row, no second status
      * change. The statement's update count is the attempt insert's: 1 when written, 0 when written already.
+     * The attempt row keeps what the timeline shows: the verdict, the claim it released (when taken) and, for
+     * the ladder, when the job is due again and out of how many retries.
      * Parameters, in order: the notification id; the update's own values (see bind); the attempt's number, outcome,
-     * error class, error message and duration in ms.
+     * error class, error message, duration in ms, worker, delay until the retry in ms and the ladder's retries.
      */
 
     /** The message went out. Own value: the provider's message id. */
-    private static final String SENT = """
-            with released as (
-                delete from delivery_claims where notification_id = ? returning notification_id
-            ), moved as (
-                update notifications set status = 'sent', provider_message_id = ?, sent_at = now(),
-                    last_error = null, updated_at = now()
-                where id = (select notification_id from released)
-            )
-            insert into delivery_attempts (notification_id, attempt_number, outcome, error_class, error_message,
-                duration_ms, attempted_at)
-            select notification_id, ?, ?, ?, ?, ?, now() from released""";
+    private static final String SENT = verdict("""
+            update notifications set status = 'sent', provider_message_id = ?, sent_at = now(),
+                last_error = null, updated_at = now()
+            where id = (select notification_id from released)""", AttemptVerdict.SENT);
 
     /**
      * Handed on to a hop that moves the status further itself: a row still waiting goes sent; a row that hop has
      * moved on already (delivered, read) keeps its status, so it never moves backwards. No own values.
      */
-    private static final String HANDED_ON = """
-            with released as (
-                delete from delivery_claims where notification_id = ? returning notification_id
-            ), moved as (
-                update notifications set status = 'sent', sent_at = coalesce(sent_at, now()),
-                    last_error = null, updated_at = now()
-                where id = (select notification_id from released) and status in ('queued', 'retrying')
-            )
-            insert into delivery_attempts (notification_id, attempt_number, outcome, error_class, error_message,
-                duration_ms, attempted_at)
-            select notification_id, ?, ?, ?, ?, ?, now() from released""";
+    private static final String HANDED_ON = verdict("""
+            update notifications set status = 'sent', sent_at = coalesce(sent_at, now()),
+                last_error = null, updated_at = now()
+            where id = (select notification_id from released) and status in ('queued', 'retrying')""",
+            AttemptVerdict.HANDED_ON);
 
     /** Failed transiently, on the ladder now. Own values: the new retry count, the error. */
-    private static final String RETRY = """
-            with released as (
-                delete from delivery_claims where notification_id = ? returning notification_id
-            ), moved as (
-                update notifications set status = 'retrying', retries = ?, last_error = ?, updated_at = now()
-                where id = (select notification_id from released)
-            )
-            insert into delivery_attempts (notification_id, attempt_number, outcome, error_class, error_message,
-                duration_ms, attempted_at)
-            select notification_id, ?, ?, ?, ?, ?, now() from released""";
+    private static final String RETRY = verdict("""
+            update notifications set status = 'retrying', retries = ?, last_error = ?, updated_at = now()
+            where id = (select notification_id from released)""", AttemptVerdict.RETRY);
 
     /** Failed for good, in the dead-letter queue. Own value: the error. */
-    private static final String DEAD_LETTER = """
-            with released as (
-                delete from delivery_claims where notification_id = ? returning notification_id
-            ), moved as (
-                update notifications set status = 'failed', last_error = ?, updated_at = now()
-                where id = (select notification_id from released)
-            )
-            insert into delivery_attempts (notification_id, attempt_number, outcome, error_class, error_message,
-                duration_ms, attempted_at)
-            select notification_id, ?, ?, ?, ?, ?, now() from released""";
+    private static final String DEAD_LETTER = verdict("""
+            update notifications set status = 'failed', last_error = ?, updated_at = now()
+            where id = (select notification_id from released)""", AttemptVerdict.DEAD_LETTER);
 
     /** Not attempted (circuit open), waiting on the ladder without a retry spent. Own value: the reason. */
-    private static final String DEFER = """
-            with released as (
-                delete from delivery_claims where notification_id = ? returning notification_id
-            ), moved as (
-                update notifications set status = 'retrying', last_error = ?, updated_at = now()
-                where id = (select notification_id from released)
-            )
-            insert into delivery_attempts (notification_id, attempt_number, outcome, error_class, error_message,
-                duration_ms, attempted_at)
-            select notification_id, ?, ?, ?, ?, ?, now() from released""";
+    private static final String DEFER = verdict("""
+            update notifications set status = 'retrying', last_error = ?, updated_at = now()
+            where id = (select notification_id from released)""", AttemptVerdict.DEFERRED);
+
+    /** A verdict's statement: release the claim, move the status ({@code update}), write the attempt row. */
+    private static String verdict(String update, AttemptVerdict verdict) {
+        return """
+                with released as (
+                    delete from delivery_claims where notification_id = ? returning notification_id, claimed_at
+                ), moved as (
+                %s
+                )
+                insert into delivery_attempts (notification_id, attempt_number, outcome, error_class, error_message,
+                    duration_ms, attempted_at, verdict, claimed_at, worker, retry_at, max_retries)
+                select notification_id, ?, ?, ?, ?, ?, now(), '%s', claimed_at, ?,
+                    now() + ? * interval '1 millisecond', ?
+                from released""".formatted(update.indent(4).stripTrailing(), verdict.key());
+    }
 
     /**
      * PostgreSQL's order of uuids (bytes compared unsigned; {@link UUID#compareTo} compares signed). The grouped
@@ -191,9 +175,16 @@ public class DeliveryStore implements TimedWriters {
         verdicts.stop();
     }
 
-    /** An attempt to be recorded; {@code errorClass}/{@code errorMessage} are null for a success. */
+    /**
+     * An attempt to be recorded; {@code errorClass}/{@code errorMessage} are null for a success. {@code worker} names
+     * the worker instance that made it (null: not known).
+     */
     public record Attempt(UUID notificationId, int number, AttemptOutcome outcome, String errorClass,
-                          String errorMessage, long durationMs) {
+                          String errorMessage, long durationMs, String worker) {
+        public Attempt(UUID notificationId, int number, AttemptOutcome outcome, String errorClass,
+                       String errorMessage, long durationMs) {
+            this(notificationId, number, outcome, errorClass, errorMessage, durationMs, null);
+        }
     }
 
     /**
@@ -217,8 +208,16 @@ public class DeliveryStore implements TimedWriters {
         }
     }
 
-    /** One verdict; {@code providerMessageId} is for {@link Kind#SENT}, {@code retries} for {@link Kind#RETRY}. */
-    private record Verdict(Kind kind, Attempt attempt, String providerMessageId, int retries) {
+    /**
+     * One verdict; {@code providerMessageId} is for {@link Kind#SENT}, {@code retries} and {@code maxRetries} for
+     * {@link Kind#RETRY}, {@code due} (how long until the job is due again) for {@link Kind#RETRY} and
+     * {@link Kind#DEFER}.
+     */
+    private record Verdict(Kind kind, Attempt attempt, String providerMessageId, int retries, Duration due,
+                           Integer maxRetries) {
+        Verdict(Kind kind, Attempt attempt, String providerMessageId) {
+            this(kind, attempt, providerMessageId, 0, null, null);
+        }
     }
 
     /**
@@ -238,7 +237,7 @@ public class DeliveryStore implements TimedWriters {
 
     /** The message went out. Each verdict below returns false, writing nothing, when it had been written already. */
     public boolean markSent(Attempt attempt, String providerMessageId) {
-        return write(new Verdict(Kind.SENT, attempt, providerMessageId, 0));
+        return write(new Verdict(Kind.SENT, attempt, providerMessageId));
     }
 
     /**
@@ -248,22 +247,28 @@ public class DeliveryStore implements TimedWriters {
      * written) is left as it is, so the status never moves backwards.
      */
     public boolean markHandedOn(Attempt attempt) {
-        return write(new Verdict(Kind.HANDED_ON, attempt, null, 0));
+        return write(new Verdict(Kind.HANDED_ON, attempt, null));
     }
 
-    /** Failed transiently and was put on the ladder; {@code retries} is the new retry count. */
-    public boolean scheduleRetry(Attempt attempt, int retries) {
-        return write(new Verdict(Kind.RETRY, attempt, null, retries));
+    /**
+     * Failed transiently and was put on the ladder: {@code retries} is the new retry count, of {@code maxRetries}
+     * the ladder allows, and the job is due again after {@code due}.
+     */
+    public boolean scheduleRetry(Attempt attempt, int retries, int maxRetries, Duration due) {
+        return write(new Verdict(Kind.RETRY, attempt, null, retries, due, maxRetries));
     }
 
     /** Failed for good (permanent error or retries exhausted); the job is in the dead-letter queue. */
     public boolean deadLetter(Attempt attempt) {
-        return write(new Verdict(Kind.DEAD_LETTER, attempt, null, 0));
+        return write(new Verdict(Kind.DEAD_LETTER, attempt, null));
     }
 
-    /** Not attempted because the provider's circuit is open; the job waits on the ladder, no retry used. */
-    public boolean defer(Attempt attempt) {
-        return write(new Verdict(Kind.DEFER, attempt, null, 0));
+    /**
+     * Not attempted because the provider's circuit is open; the job waits on the ladder for {@code due}, no retry
+     * used.
+     */
+    public boolean defer(Attempt attempt, Duration due) {
+        return write(new Verdict(Kind.DEFER, attempt, null, 0, due, null));
     }
 
     /** Returns false when the claim was no longer held: this verdict was written already. */
@@ -351,7 +356,7 @@ public class DeliveryStore implements TimedWriters {
         return Arrays.asList(written);
     }
 
-    /** In the verdict statements' order: the claim's key, the update's own values, the attempt. */
+    /** In the verdict statements' order: the claim's key, the update's own values, the attempt and its ladder. */
     private static void bind(PreparedStatement s, Verdict verdict) throws SQLException {
         Attempt attempt = verdict.attempt();
         int p = 1;
@@ -371,7 +376,18 @@ public class DeliveryStore implements TimedWriters {
         s.setString(p++, attempt.outcome().key());
         s.setString(p++, attempt.errorClass());
         s.setString(p++, truncate(attempt.errorMessage()));
-        s.setLong(p, attempt.durationMs());
+        s.setLong(p++, attempt.durationMs());
+        s.setString(p++, attempt.worker());
+        if (verdict.due() == null) {
+            s.setNull(p++, Types.BIGINT);
+        } else {
+            s.setLong(p++, verdict.due().toMillis());
+        }
+        if (verdict.maxRetries() == null) {
+            s.setNull(p, Types.INTEGER);
+        } else {
+            s.setInt(p, verdict.maxRetries());
+        }
     }
 
     private static StatusWriteException unavailable(SQLException e) {

@@ -81,6 +81,10 @@ public class Notification {
     @Column(name = "correlation_id", nullable = false)
     public String correlationId;
 
+    /** Which API key accepted it: a fingerprint ({@code sha256:} and 12 hex digits), never the key. */
+    @Column(name = "api_key_hint")
+    public String apiKeyHint;
+
     /** The W3C traceparent of the request that accepted it; the outbox relay continues that trace. */
     @Column(name = "trace_parent")
     public String traceParent;

@@ -49,10 +49,14 @@ public class DeliveryProcessor {
     private final MeterRegistry metrics;
     private final MessageTracing tracing;
     private final WorkerSettings settings;
+    /** What each attempt row names as its worker ({@link WorkerIdentity#name}). */
+    private final String worker;
 
     public DeliveryProcessor(JobCodec codec, JobPublisher jobs, DeliveryStore store, GuardedSender guarded,
-                             MeterRegistry metrics, MessageTracing tracing, WorkerSettings settings) {
+                             MeterRegistry metrics, MessageTracing tracing, WorkerSettings settings,
+                             WorkerIdentity identity) {
         this.settings = settings;
+        this.worker = identity.name();
         this.codec = codec;
         this.jobs = jobs;
         this.store = store;
@@ -133,7 +137,8 @@ public class DeliveryProcessor {
             int step = policy.deferralStep(failedBefore);
             // Not an attempt: numbered after the last real one, so attempt numbers stay those of real sends.
             store.defer(new Attempt(job.notificationId(), failedBefore, AttemptOutcome.DEFERRED,
-                    "circuit-open", "provider circuit breaker is open; waiting on retry step " + step, 0));
+                    "circuit-open", "provider circuit breaker is open; waiting on retry step " + step, 0, worker),
+                    policy.delays().get(step - 1));
             jobs.publishRetry(channel, step, body, headers, failedBefore);
             count(channel, "deferred");
             LOG.warnf("notification %s deferred to retry step %d: %s circuit open", job.notificationId(), step,
@@ -146,10 +151,10 @@ public class DeliveryProcessor {
             Failure failure = Failure.of(e);
             Attempt attempt = new Attempt(job.notificationId(), attemptNumber,
                     failure.permanent() ? AttemptOutcome.PERMANENT : AttemptOutcome.TRANSIENT,
-                    failure.errorClass(), failure.message(), millis);
+                    failure.errorClass(), failure.message(), millis, worker);
             Optional<Integer> step = failure.retryStep(policy, attemptNumber);
             if (step.isPresent()) {
-                store.scheduleRetry(attempt, attemptNumber);
+                store.scheduleRetry(attempt, attemptNumber, policy.maxRetries(), policy.delays().get(step.get() - 1));
                 jobs.publishRetry(channel, step.get(), body, headers, attemptNumber);
                 record(channel, "retrying", millis);
                 LOG.warnf("notification %s attempt %d failed (%s: %s); retry step %d in %s", job.notificationId(),
@@ -168,7 +173,8 @@ public class DeliveryProcessor {
         // Recorded outside the provider call's try: a failed status write is not a failed send, and must not put
         // a sent message on the ladder.
         long millis = elapsedMillis(started);
-        Attempt attempt = new Attempt(job.notificationId(), attemptNumber, AttemptOutcome.SENT, null, null, millis);
+        Attempt attempt = new Attempt(job.notificationId(), attemptNumber, AttemptOutcome.SENT, null, null, millis,
+                worker);
         if (sender.settlesStatusItself()) {
             recordKnownOutcome(job, () -> store.markHandedOn(attempt));
             record(channel, "handed-on", millis);

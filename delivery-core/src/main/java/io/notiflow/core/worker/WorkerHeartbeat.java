@@ -8,11 +8,8 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.UUID;
@@ -37,8 +34,7 @@ public class WorkerHeartbeat {
     private final GuardedSender guarded;
     private final WorkerInstanceRepository instances;
     private final WorkerSettings settings;
-    private final String service;
-    private final UUID id = UUID.randomUUID();
+    private final WorkerIdentity identity;
     private final OffsetDateTime startedAt = OffsetDateTime.now(ZoneOffset.UTC);
     private final ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "worker-heartbeat");
@@ -48,26 +44,25 @@ public class WorkerHeartbeat {
     private volatile boolean failing;
 
     public WorkerHeartbeat(Instance<ChannelSender> senders, DeliveryWorker worker, GuardedSender guarded,
-                           WorkerInstanceRepository instances, WorkerSettings settings,
-                           @ConfigProperty(name = "quarkus.application.name") String service) {
+                           WorkerInstanceRepository instances, WorkerSettings settings, WorkerIdentity identity) {
         this.senders = senders;
         this.worker = worker;
         this.guarded = guarded;
         this.instances = instances;
         this.settings = settings;
-        this.service = service;
+        this.identity = identity;
     }
 
     /** This process's row id. */
     public UUID instanceId() {
-        return id;
+        return identity.id();
     }
 
     void onStart(@Observes StartupEvent event) {
         if (senders.isUnsatisfied()) {
             return; // not a worker (api-service)
         }
-        String host = host();
+        String host = identity.host();
         long period = settings.heartbeat().toMillis();
         beats.scheduleAtFixedRate(() -> beat(host), 0, period, TimeUnit.MILLISECONDS);
     }
@@ -77,8 +72,8 @@ public class WorkerHeartbeat {
         try {
             OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
             WorkerInstance row = new WorkerInstance();
-            row.id = id;
-            row.service = service;
+            row.id = identity.id();
+            row.service = identity.service();
             row.channel = senders.get().channel();
             row.host = host;
             row.providerCircuit = guarded.circuitState();
@@ -110,7 +105,7 @@ public class WorkerHeartbeat {
         try {
             // A beat in progress must not write the row again after it is deleted.
             beats.awaitTermination(5, TimeUnit.SECONDS);
-            QuarkusTransaction.requiringNew().run(() -> instances.deleteById(id));
+            QuarkusTransaction.requiringNew().run(() -> instances.deleteById(identity.id()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
@@ -119,11 +114,4 @@ public class WorkerHeartbeat {
         }
     }
 
-    private static String host() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "unknown";
-        }
-    }
 }

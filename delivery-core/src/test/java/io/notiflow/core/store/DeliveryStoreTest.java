@@ -92,7 +92,8 @@ class DeliveryStoreTest {
 
         List<Boolean> written = together(ids.size(), i -> switch (i % 3) {
             case 0 -> store.markSent(attempt(ids.get(i), 1, AttemptOutcome.SENT), "p-" + i);
-            case 1 -> store.scheduleRetry(attempt(ids.get(i), 1, AttemptOutcome.TRANSIENT), 1);
+            case 1 -> store.scheduleRetry(attempt(ids.get(i), 1, AttemptOutcome.TRANSIENT), 1, 3,
+                    Duration.ofSeconds(5));
             default -> store.deadLetter(attempt(ids.get(i), 1, AttemptOutcome.PERMANENT));
         });
 
@@ -109,6 +110,36 @@ class DeliveryStoreTest {
         }
         assertThat(column(ids.get(1), "retries")).isEqualTo("1");
         assertThat(column(ids.get(2), "last_error")).isEqualTo("SomeError: went wrong");
+    }
+
+    @Test
+    void eachAttemptRowKeepsItsVerdictTheClaimItReleasedAndWhenTheRetryIsDue() throws SQLException {
+        UUID id = row("queued");
+        assertThat(store.claim(id, LEASE).claimed()).isTrue();
+        Attempt failed = new Attempt(id, 1, AttemptOutcome.TRANSIENT, "smtp-421", "try later", 7, "email-worker@h/1");
+
+        assertThat(store.scheduleRetry(failed, 1, 3, Duration.ofSeconds(45))).isTrue();
+        assertThat(store.claim(id, LEASE).claimed()).isTrue();
+        assertThat(store.defer(new Attempt(id, 1, AttemptOutcome.DEFERRED, "circuit-open", "open", 0, "w2"),
+                Duration.ofSeconds(15))).isTrue();
+        assertThat(store.claim(id, LEASE).claimed()).isTrue();
+        assertThat(store.markSent(attempt(id, 2, AttemptOutcome.SENT), "p-1")).isTrue();
+
+        List<String> rows = new ArrayList<>();
+        try (Connection c = database.getConnection(); PreparedStatement query = c.prepareStatement("""
+                select verdict, worker, max_retries, claimed_at <= attempted_at,
+                       round(extract(epoch from retry_at - attempted_at))
+                from delivery_attempts where notification_id = ? order by id""")) {
+            query.setObject(1, id);
+            try (ResultSet row = query.executeQuery()) {
+                while (row.next()) {
+                    rows.add(row.getString(1) + " " + row.getString(2) + " " + row.getString(3) + " "
+                            + row.getString(4) + " " + row.getString(5));
+                }
+            }
+        }
+        assertThat(rows).containsExactly("retry email-worker@h/1 3 t 45", "deferred w2 null t 15",
+                "sent null null t null");
     }
 
     @Test
