@@ -74,7 +74,14 @@ try {
   step = 'notification detail';
   await ui.click('#notification-list tbody tr.clickable');
   await ui.waitFor('#notification-detail #attempts tbody tr');
-  check(await ui.count('#attempts tbody tr') >= 1, 'attempt timeline has rows');
+  check(await ui.count('#attempts tbody tr') >= 1, 'attempt table has rows');
+  const events = await ui.texts('#timeline tbody tr td:nth-child(2)');
+  check(events[0] === 'accepted' && events.includes('retry-scheduled') && events.at(-1) === 'dead-lettered',
+    `timeline from accepted through the retries to dead-lettered: ${events}`);
+  check((await ui.text('#timeline tbody tr[data-event=retry-scheduled] td:nth-child(3)')).includes('retry 1 of 3'),
+    'a retry says which of how many');
+  check((await ui.text('#notification-reason')).startsWith('failed after 3 attempts: smtp-550'),
+    `the reason says why: ${await ui.text('#notification-reason')}`);
   check((await ui.text('#content-message')).length > 0, 'content shown');
   await shot('3-notification-detail');
 

@@ -1,4 +1,4 @@
-// Search (status, type, receiver, user, time) and one notification's content and attempt timeline.
+// Search (status, type, receiver, user, time) and one notification's content, timeline and attempts.
 import { api, el, table, time } from './api.js';
 
 let latestSearch = 0;
@@ -62,11 +62,15 @@ async function show(id) {
       el('td', {}, [a.errorClass, a.error].filter(Boolean).join(': ')), el('td', { class: 'num' }, `${a.durationMs} ms`),
       el('td', { class: 'num' }, `+${delay} s`), el('td', {}, time(a.attemptedAt)));
   });
-  const timeline = el('table', { class: 'list', id: 'attempts' });
-  table(timeline, ['#', 'outcome', 'error', 'duration', 'delay', 'time'], attempts);
+  const attemptTable = el('table', { class: 'list', id: 'attempts' });
+  table(attemptTable, ['#', 'outcome', 'error', 'duration', 'delay', 'time'], attempts);
+  const events = el('table', { class: 'list', id: 'timeline' });
+  table(events, ['time', 'event', 'details'], (n.events || []).map((e) => el('tr', { 'data-event': e.type },
+    el('td', {}, time(e.at)), el('td', {}, e.type), el('td', {}, describe(e)))));
   detail.replaceChildren(
     el('a', { href: '#notifications' }, '← back to the list'),
     el('h3', {}, `${n.type} to ${n.receiver || n.userId || ''} — `, el('span', { class: `status-${n.status}` }, n.status)),
+    el('p', { id: 'notification-reason' }, n.reason || ''),
     el('dl', {}, field('id', n.id), field('receiver', n.receiver), field('user', n.userId), field('created', time(n.createdAt)),
       field('sent', time(n.sentAt)), field('retries', n.retries), field('last error', n.lastError), field('skip reason', n.skipReason),
       field('provider id', n.providerMessageId), field('correlation id', n.correlationId),
@@ -74,8 +78,29 @@ async function show(id) {
     el('h3', {}, 'Content'),
     el('div', { class: 'content' }, field('subject', n.subject), field('title', n.title),
       el('pre', { id: 'content-message' }, n.message || ''), field('data', n.data)),
+    el('h3', {}, 'Timeline'),
+    events,
     el('h3', {}, 'Attempts'),
-    timeline);
+    attemptTable);
   detail.hidden = false;
   detail.scrollIntoView();
+}
+
+/** One timeline event's details in a line: what its type carries, in words. */
+function describe(e) {
+  const parts = [];
+  if (e.attempt !== undefined) parts.push(`attempt ${e.attempt}: ${e.outcome}`);
+  else if (e.outcome) parts.push(e.outcome);
+  if (e.errorClass) parts.push([e.errorClass, e.error].filter(Boolean).join(': '));
+  if (e.durationMs !== undefined) parts.push(`${e.durationMs} ms`);
+  if (e.retry !== undefined) parts.push(`retry ${e.retry}${e.maxRetries ? ` of ${e.maxRetries}` : ''}`);
+  if (e.retryAt) parts.push(`due ${time(e.retryAt)}`);
+  if (e.queue) parts.push(`${e.queue} (${e.failureKind})`);
+  if (e.replayId !== undefined) parts.push(`replay ${e.replayId}`);
+  if (e.providerMessageId) parts.push(`provider id ${e.providerMessageId}`);
+  if (e.worker) parts.push(`by ${e.worker}`);
+  if (e.apiKey) parts.push(`key ${e.apiKey}`);
+  if (e.correlationId) parts.push(`correlation ${e.correlationId}`);
+  if (e.reason) parts.push(e.reason);
+  return parts.join(' · ');
 }

@@ -64,6 +64,10 @@ class OpenApiDocumentTest {
         assertThat(document.getMap("paths.'/api/users/{id}'.delete.responses")).containsKeys("204", "404");
         assertThat(document.getString("paths.'/api/notify'.post.responses.'400'.content.'application/problem+json'"
                 + ".schema.'$ref'")).isEqualTo("#/components/schemas/Problem");
+        // Twilio's callback proves itself with its signature: no API key, no 401 or 429.
+        assertThat(document.getList("paths.'/api/providers/twilio/status'.post.security")).isEmpty();
+        assertThat(document.getMap("paths.'/api/providers/twilio/status'.post.responses"))
+                .containsKeys("204", "400", "403", "404", "409", "415").doesNotContainKeys("401", "429");
     }
 
     @Test
@@ -108,6 +112,9 @@ class OpenApiDocumentTest {
                 {"id":"%s","email":"grace@example.com"}""".formatted(id)).post("/api/users"));
         expect(mismatches, 415, () -> RestAssured.given().filter(answersOnly).header("X-API-Key", API_KEY)
                 .contentType(ContentType.TEXT).body("hello").post("/api/notify"));
+        expect(mismatches, 403, () -> RestAssured.given().filter(answersOnly)
+                .contentType("application/x-www-form-urlencoded").formParam("MessageStatus", "delivered")
+                .queryParam("id", UUID.randomUUID().toString()).post("/api/providers/twilio/status"));
         assertThat(mismatches).as("error answers that the document does not describe").isEmpty();
     }
 

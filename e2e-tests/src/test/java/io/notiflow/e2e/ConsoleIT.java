@@ -191,16 +191,26 @@ class ConsoleIT {
             update(db, "UPDATE notifications SET status = 'failed', retries = 3, last_error = 'smtp-550: mailbox"
                     + " unavailable', updated_at = now() WHERE id = ?", failed);
             for (int attempt = 1; attempt <= 3; attempt++) {
+                // As a worker writes them: each verdict with its claim, and the ladder's next step for a retry.
                 try (PreparedStatement insert = db.prepareStatement("INSERT INTO delivery_attempts (notification_id,"
-                        + " attempt_number, outcome, error_class, error_message, duration_ms, attempted_at)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, now() - make_interval(secs => ?))")) {
+                        + " attempt_number, outcome, error_class, error_message, duration_ms, attempted_at, verdict,"
+                        + " claimed_at, worker, retry_at, max_retries) VALUES (?, ?, ?, ?, ?, ?,"
+                        + " now() - make_interval(secs => ?), ?, now() - make_interval(secs => ?), 'email-worker@ci/1',"
+                        + " CASE WHEN ? THEN now() - make_interval(secs => ?) + interval '5 seconds' END,"
+                        + " CASE WHEN ? THEN 3 END)")) {
+                    boolean retry = attempt < 3;
                     insert.setObject(1, UUID.fromString(failed));
                     insert.setInt(2, attempt);
-                    insert.setString(3, attempt < 3 ? "transient" : "permanent");
-                    insert.setString(4, attempt < 3 ? "smtp-421" : "smtp-550");
-                    insert.setString(5, attempt < 3 ? "service not available" : "mailbox unavailable");
+                    insert.setString(3, retry ? "transient" : "permanent");
+                    insert.setString(4, retry ? "smtp-421" : "smtp-550");
+                    insert.setString(5, retry ? "service not available" : "mailbox unavailable");
                     insert.setLong(6, 40L * attempt);
                     insert.setInt(7, 20 - 5 * attempt);
+                    insert.setString(8, retry ? "retry" : "dead-letter");
+                    insert.setInt(9, 20 - 5 * attempt);
+                    insert.setBoolean(10, retry);
+                    insert.setInt(11, 20 - 5 * attempt);
+                    insert.setBoolean(12, retry);
                     insert.executeUpdate();
                 }
             }

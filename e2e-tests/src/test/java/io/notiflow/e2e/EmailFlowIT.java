@@ -256,6 +256,20 @@ class EmailFlowIT {
             assertThat(arrival.messageId()).as("a repeated send keeps its Message-ID, so mail servers can spot it")
                     .isEqualTo("<" + idBySubject.get(arrival.subject()) + "@notiflow>");
         }
+        // A repeat comes from a claim the killed worker held (it sent, then died before its verdict), taken over
+        // after the lease: every repeated e-mail's timeline says possible-duplicate.
+        long flagged = Long.parseLong(sql("""
+                SELECT COUNT(DISTINCT a.notification_id) FROM delivery_attempts a JOIN notifications n
+                  ON n.id = a.notification_id WHERE n.subject LIKE 'burst-%' AND a.took_over_claim""").get(0).get(0));
+        System.out.printf("[e2e] kill -9 mid-run: %d notifications flagged possible-duplicate%n", flagged);
+        received.forEach((subject, count) -> {
+            if (count > 1) {
+                assertThat(notification(idBySubject.get(subject)).<String>getList("events.type")).as(subject)
+                        .contains("possible-duplicate");
+            }
+        });
+        assertThat(flagged).as("flagged: the repeats and at most the other sends in flight")
+                .isBetween(duplicates, (long) WORKER_CONCURRENCY);
         // The attempt log records exactly one successful send per notification, repeated or not.
         assertThat(sql("""
                 SELECT COUNT(*) FROM notifications n

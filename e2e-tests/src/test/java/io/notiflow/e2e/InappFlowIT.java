@@ -206,6 +206,13 @@ class InappFlowIT {
         await().atMost(SETTLE).untilAsserted(() -> assertThat(status(firstForA)).isEqualTo("read"));
         assertThat(sql("SELECT read_at IS NOT NULL FROM notifications WHERE id = '" + firstForA + "'"))
                 .containsExactly(List.of("t"));
+        // Its timeline: handed to the gateways (the in-app channel's sent), acked, read; in that order even when
+        // the ack was written before the hand-on verdict.
+        JsonPath read = notification(firstForA);
+        assertThat(read.<String>getList("events.type")).endsWith("claimed", "attempt", "sent", "delivered", "read");
+        assertThat(read.getString("events.find { it.type == 'sent' }.reason")).isEqualTo("handed to the in-app gateways");
+        assertThat(read.getString("events.find { it.type == 'claimed' }.worker")).startsWith("inapp-gateway@");
+        assertThat(read.getString("reason")).startsWith("read at ");
 
         // B read its first one without acking it: read (and delivered on the way).
         clientB.send("read", firstForB);

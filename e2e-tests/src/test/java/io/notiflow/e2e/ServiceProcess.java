@@ -78,6 +78,12 @@ public final class ServiceProcess {
         this.log = Path.of(System.getProperty("e2e.logs", "target/e2e-logs")).resolve(name + ".log");
     }
 
+    /** Sets one more variable of the process's environment (from its next start), e.g. one naming its own URL. */
+    public ServiceProcess env(String variable, String value) {
+        env.put(variable, value);
+        return this;
+    }
+
     public String name() {
         return name;
     }

@@ -10,22 +10,28 @@ import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.Mailer;
 import io.vertx.ext.mail.SMTPException;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.net.ConnectException;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 
 /**
  * Sends one email over SMTP (quarkus-mailer; host, port, credentials and sender from SMTP_* variables).
  * SMTP replies decide the failure kind: 5xx is permanent, 4xx and anything that is not an answer
- * (refused connection, timeout, dropped session) is worth retrying.
+ * (refused connection, timeout, dropped session) is worth retrying. The Message-ID derives from the notification's id;
+ * with SMTP_BOUNCE_DOMAIN set, so does the envelope sender ({@code bounces+<id>@<domain>}).
  */
 @ApplicationScoped
 public class SmtpEmailSender implements ChannelSender {
 
     private final Mailer mailer;
+    /** SMTP_BOUNCE_DOMAIN: the domain of each message's own envelope sender (VERP); empty: the From address. */
+    private final Optional<String> bounceDomain;
 
-    public SmtpEmailSender(Mailer mailer) {
+    public SmtpEmailSender(Mailer mailer, @ConfigProperty(name = "email.bounce-domain") Optional<String> bounceDomain) {
         this.mailer = mailer;
+        this.bounceDomain = bounceDomain.map(String::trim).filter(d -> !d.isEmpty());
     }
 
     @Override
@@ -42,6 +48,8 @@ public class SmtpEmailSender implements ChannelSender {
         if (job.html() != null) {
             mail.setHtml(job.html());
         }
+        // VERP: a bounce comes back to an address that names the notification it is about.
+        bounceDomain.ifPresent(domain -> mail.setBounceAddress("bounces+" + job.notificationId() + "@" + domain));
         try {
             mailer.send(mail);
         } catch (RuntimeException e) {

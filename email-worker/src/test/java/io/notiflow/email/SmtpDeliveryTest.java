@@ -78,6 +78,8 @@ class SmtpDeliveryTest {
         assertThat(mail.getSubject()).isEqualTo("Welcome!");
         assertThat(mail.getFrom()[0].toString()).isEqualTo("notifications@localhost");
         assertThat(mail.getMessageID()).isEqualTo("<" + queued.id + "@notiflow>");
+        // The envelope sender (Return-Path, from MAIL FROM) names the notification: VERP for bounces.
+        assertThat(mail.getHeader("Return-Path")).containsExactly("<bounces+" + queued.id + "@bounces.notiflow.test>");
         assertThat(mail.getContent()).isInstanceOf(MimeMultipart.class);
         String parts = partsOf((MimeMultipart) mail.getContent());
         assertThat(parts).contains("Hello Ada").contains("<p>Hello <b>Ada</b></p>");

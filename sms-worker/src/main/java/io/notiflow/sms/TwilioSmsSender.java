@@ -14,25 +14,37 @@ import io.notiflow.core.worker.PermanentDeliveryException;
 import io.notiflow.core.worker.TransientDeliveryException;
 import io.notiflow.sms.config.TwilioSettings;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.util.Optional;
 
 /**
  * Sends one SMS through the Twilio Messages API (the official SDK) and returns the message SID. Twilio's HTTP
  * status decides the failure kind: 4xx (invalid or unreachable number 21211, unsubscribed 21610, blocked 21614,
  * bad credentials, ...) is permanent, 429 and 5xx are worth retrying, and so is anything that is not an answer
- * (refused connection, timeout).
+ * (refused connection, timeout). With PUBLIC_BASE_URL set, each message asks for Twilio's status callbacks, which
+ * api-service turns into delivered or failed.
  */
 @ApplicationScoped
 public class TwilioSmsSender implements ChannelSender {
 
+    /** Where api-service takes Twilio's status callbacks (TwilioStatusResource there). */
+    static final String STATUS_CALLBACK_PATH = "/api/providers/twilio/status";
+
     private final TwilioRestClient twilio;
     private final TwilioSettings settings;
+    /** PUBLIC_BASE_URL + {@link #STATUS_CALLBACK_PATH}; empty: no status callbacks asked for. */
+    private final Optional<String> statusCallback;
 
-    public TwilioSmsSender(TwilioRestClient twilio, TwilioSettings settings) {
+    public TwilioSmsSender(TwilioRestClient twilio, TwilioSettings settings,
+                           @ConfigProperty(name = "public-base-url") Optional<String> publicBaseUrl) {
         this.twilio = twilio;
         this.settings = settings;
+        this.statusCallback = publicBaseUrl.filter(u -> !u.isBlank())
+                .map(u -> u.trim().replaceAll("/+$", "") + STATUS_CALLBACK_PATH);
     }
 
     @Override
@@ -43,6 +55,8 @@ public class TwilioSmsSender implements ChannelSender {
     @Override
     public String send(DeliveryJob job) {
         MessageCreator creator = creatorFor(new PhoneNumber(job.receiver()), job.message());
+        // The notification's id rides in the URL Twilio signs, so the callback finds its row by key.
+        statusCallback.ifPresent(url -> creator.setStatusCallback(URI.create(url + "?id=" + job.notificationId())));
         try {
             return creator.create(twilio).getSid();
         } catch (RuntimeException e) {

@@ -77,7 +77,11 @@ class TwilioDeliveryTest {
             assertThat(request.getHeader("Authorization")).isEqualTo("Basic " + Base64.getEncoder().encodeToString(
                     (TwilioFake.ACCOUNT_SID + ":" + TwilioFake.AUTH_TOKEN).getBytes(StandardCharsets.UTF_8)));
             assertThat(request.getHeader("Content-Type")).startsWith("application/x-www-form-urlencoded");
-            assertThat(request.formParameters()).containsOnlyKeys("To", "From", "Body");
+            assertThat(request.formParameters()).containsOnlyKeys("To", "From", "Body", "StatusCallback");
+            // PUBLIC_BASE_URL (its trailing slash dropped) and the notification's id: where api-service takes the
+            // signed status callbacks.
+            assertThat(request.formParameter("StatusCallback").firstValue()).isEqualTo(
+                    "https://notiflow.example.test/api/providers/twilio/status?id=" + queued.id);
             assertThat(request.formParameter("To").firstValue()).isEqualTo(to);
             assertThat(request.formParameter("From").firstValue()).isEqualTo(TwilioFake.FROM);
             assertThat(request.formParameter("Body").firstValue()).isEqualTo("Your code is 4711");

@@ -12,6 +12,7 @@ import org.eclipse.microprofile.openapi.models.responses.APIResponse;
 import org.eclipse.microprofile.openapi.models.responses.APIResponses;
 import org.eclipse.microprofile.openapi.models.security.SecurityScheme;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -52,7 +53,31 @@ public class ApiDocumentFilter implements OASFilter {
             if (!path.startsWith("/api/")) {
                 return;
             }
+            if (path.startsWith(ApiKeyFilter.PROVIDERS)) {
+                item.getOperations().values().forEach(ApiDocumentFilter::providerCallback);
+                return;
+            }
             item.getOperations().values().forEach(operation -> addErrors(path, operation));
+        });
+    }
+
+    /** A provider's signed callback: no API key (the signature is the credential), and its own errors. */
+    private static void providerCallback(Operation operation) {
+        operation.setSecurity(new ArrayList<>());
+        APIResponses responses = operation.getResponses() == null ? OASFactory.createAPIResponses()
+                : operation.getResponses();
+        operation.setResponses(responses);
+        error(responses, "400", "Signed, but without the fields a callback has (or the notification's id)");
+        error(responses, "403", "The signature is missing or wrong, or the callbacks are not configured");
+        error(responses, "404", "No notification with the id of the callback URL");
+        error(responses, "409", "The notification was sent as another provider message");
+        error(responses, "413", "The body is larger than API_MAX_BODY_BYTES");
+        error(responses, "415", "The body is not application/x-www-form-urlencoded");
+        error(responses, "503", "The database is unavailable; the provider may call again");
+        responses.getAPIResponses().forEach((code, response) -> {
+            if (code.startsWith("4") || code.startsWith("5")) {
+                response.setContent(problemContent());
+            }
         });
     }
 

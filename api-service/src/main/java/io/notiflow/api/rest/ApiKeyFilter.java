@@ -14,12 +14,15 @@ import java.util.List;
 import java.util.OptionalLong;
 
 /**
- * Every /api/* call needs a configured X-API-Key (401 otherwise) and stays within that key's rate (429 with
- * Retry-After otherwise). Bodies are bounded by {@link BodyLimit}.
+ * Every /api/* call but the providers' signed callbacks ({@value #PROVIDERS}) needs a configured X-API-Key (401
+ * otherwise) and stays within that key's rate (429 with Retry-After otherwise). Bodies are bounded by
+ * {@link BodyLimit}.
  */
 public class ApiKeyFilter {
 
     public static final String HEADER = "X-API-Key";
+    /** The providers' signed callbacks: no API key (their senders have none). */
+    static final String PROVIDERS = "/api/providers/";
 
     private final List<byte[]> keys;
     private final ApiKeyRateLimiter rateLimiter;
@@ -35,8 +38,8 @@ public class ApiKeyFilter {
     @ServerRequestFilter(preMatching = true, priority = 200)
     public Response check(ContainerRequestContext request) {
         String path = request.getUriInfo().getPath();
-        if (!path.startsWith("/api/") && !path.equals("/api")) {
-            return null;
+        if (!path.startsWith("/api/") && !path.equals("/api") || path.startsWith(PROVIDERS)) {
+            return null; // a provider's callback proves itself with its signature (TwilioStatusResource)
         }
         String presented = request.getHeaderString(HEADER);
         if (presented == null || presented.isBlank()) {

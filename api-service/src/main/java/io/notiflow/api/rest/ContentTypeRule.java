@@ -12,14 +12,16 @@ import java.util.Map;
 
 /**
  * A request that carries a body must say it is JSON ({@code Content-Type: application/json}, UTF-8 if a charset is
- * given): anything else, or no Content-Type at all, is a 415. Runs after matching, so an unknown path stays a 404
+ * given): anything else, or no Content-Type at all, is a 415. A provider's callback is the provider's own form, and
+ * its resource says what it consumes. Runs after matching, so an unknown path stays a 404
  * and a wrong method a 405.
  */
 public class ContentTypeRule {
 
     @ServerRequestFilter(priority = 300)
     public Response check(ContainerRequestContext request) {
-        if (!request.getUriInfo().getPath().startsWith("/api/") || !hasBody(request)) {
+        String path = request.getUriInfo().getPath();
+        if (!path.startsWith("/api/") || path.startsWith(ApiKeyFilter.PROVIDERS) || !hasBody(request)) {
             return null;
         }
         MediaType type = request.getMediaType();

@@ -50,6 +50,10 @@ public class DeliveryAttempt {
     @Column(name = "claimed_at")
     public OffsetDateTime claimedAt;
 
+    /** The claim was taken over after the lease: the worker before may have sent it already (V12). */
+    @Column(name = "took_over_claim")
+    public Boolean tookOverClaim;
+
     public String worker;
 
     /** For a retry or a deferral: when the job is due again; for a retry, of how many the ladder allows. */

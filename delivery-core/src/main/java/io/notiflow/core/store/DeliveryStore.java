@@ -61,7 +61,7 @@ public class DeliveryStore implements TimedWriters {
             insert into delivery_claims (notification_id, claimed_at)
             select id, now() from notifications
             where id = ? and status in ('queued', 'retrying', 'failed')
-            on conflict (notification_id) do update set claimed_at = excluded.claimed_at
+            on conflict (notification_id) do update set claimed_at = excluded.claimed_at, taken_over = true
             where delivery_claims.claimed_at < now() - ? * interval '1 millisecond'""";
 
     /** The statuses of a group's rows, claimed or not. Parameter: the ids, as a uuid array. */
@@ -73,16 +73,22 @@ public class DeliveryStore implements TimedWriters {
      * that delete found. So writing the same verdict again (its first write committed but the reply was lost in a
      * database cut, and DeliveryProcessor tried again) changes nothing: no second attempt row, no second status
      * change. The statement's update count is the attempt insert's: 1 when written, 0 when written already.
-     * The attempt row keeps what the timeline shows: the verdict, the claim it released (when taken) and, for
-     * the ladder, when the job is due again and out of how many retries.
+     * The attempt row keeps what the timeline shows: the verdict, the claim it released (when taken, and whether it
+     * was taken over from a worker that stopped answering) and, for the ladder, when the job is due again and out of
+     * how many retries.
      * Parameters, in order: the notification id; the update's own values (see bind); the attempt's number, outcome,
      * error class, error message, duration in ms, worker, delay until the retry in ms and the ladder's retries.
      */
 
-    /** The message went out. Own value: the provider's message id. */
+    /**
+     * The message went out. Own value: the provider's message id. A provider's receipt that came in before this
+     * verdict (a status callback is quick) has set {@code provider_status}; the status it gave stays.
+     */
     private static final String SENT = verdict("""
-            update notifications set status = 'sent', provider_message_id = ?, sent_at = now(),
-                last_error = null, updated_at = now()
+            update notifications set provider_message_id = ?, sent_at = now(), updated_at = now(),
+                status = case provider_status when 'delivered' then 'delivered'
+                    when 'undelivered' then 'failed' when 'failed' then 'failed' else 'sent' end,
+                last_error = case when provider_status in ('undelivered', 'failed') then last_error end
             where id = (select notification_id from released)""", AttemptVerdict.SENT);
 
     /**
@@ -114,13 +120,14 @@ public class DeliveryStore implements TimedWriters {
     private static String verdict(String update, AttemptVerdict verdict) {
         return """
                 with released as (
-                    delete from delivery_claims where notification_id = ? returning notification_id, claimed_at
+                    delete from delivery_claims where notification_id = ?
+                    returning notification_id, claimed_at, taken_over
                 ), moved as (
                 %s
                 )
                 insert into delivery_attempts (notification_id, attempt_number, outcome, error_class, error_message,
-                    duration_ms, attempted_at, verdict, claimed_at, worker, retry_at, max_retries)
-                select notification_id, ?, ?, ?, ?, ?, now(), '%s', claimed_at, ?,
+                    duration_ms, attempted_at, verdict, claimed_at, took_over_claim, worker, retry_at, max_retries)
+                select notification_id, ?, ?, ?, ?, ?, now(), '%s', claimed_at, taken_over, ?,
                     now() + ? * interval '1 millisecond', ?
                 from released""".formatted(update.indent(4).stripTrailing(), verdict.key());
     }

@@ -78,6 +78,10 @@ public class Notification {
     @Column(name = "provider_message_id")
     public String providerMessageId;
 
+    /** The provider's final word from its status callback (delivered, undelivered, failed); null: none yet. */
+    @Column(name = "provider_status")
+    public String providerStatus;
+
     @Column(name = "correlation_id", nullable = false)
     public String correlationId;
 

@@ -15,7 +15,7 @@ import java.util.UUID;
 
 /**
  * A row of {@code notification_events} (V12): an event of a notification's timeline that no other row records
- * (a replay from the dead-letter queue). Rows are only ever added.
+ * (a replay from the dead-letter queue, a provider's report that it could not deliver the message). Rows are only ever added.
  */
 @Entity
 @Table(name = "notification_events")
@@ -23,6 +23,7 @@ public class NotificationEvent {
 
     /** The {@code kind} column's values. */
     public static final String REPLAYED = "replayed";
+    public static final String UNDELIVERED = "undelivered";
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)

@@ -5,6 +5,7 @@ import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -23,6 +24,16 @@ public class NotificationEventRepository implements PanacheRepository<Notificati
             event.details = Map.of("replay_id", replayId);
             persist(event);
         }
+    }
+
+    /** The provider reported that it could not deliver notification {@code id}. */
+    public void undelivered(UUID id, String provider, String status, String errorClass) {
+        NotificationEvent event = new NotificationEvent();
+        event.notificationId = id;
+        event.kind = NotificationEvent.UNDELIVERED;
+        event.at = OffsetDateTime.now(ZoneOffset.UTC);
+        event.details = Map.of("provider", provider, "status", status, "error_class", errorClass);
+        persist(event);
     }
 
     public List<NotificationEvent> forNotification(UUID notificationId) {

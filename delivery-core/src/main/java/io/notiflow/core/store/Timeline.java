@@ -9,6 +9,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A notification's timeline: its events in order, and one sentence in plain words saying why it stands where it
@@ -22,12 +23,14 @@ public record Timeline(List<Event> events, String reason) {
     public static final String SKIPPED = "skipped";
     public static final String PUBLISHED = "published";
     public static final String CLAIMED = "claimed";
+    public static final String POSSIBLE_DUPLICATE = "possible-duplicate";
     public static final String ATTEMPT = "attempt";
     public static final String RETRY_SCHEDULED = "retry-scheduled";
     public static final String DEFERRED = "deferred";
     public static final String DEAD_LETTERED = "dead-lettered";
     public static final String REPLAYED = NotificationEvent.REPLAYED;
     public static final String SENT = "sent";
+    public static final String UNDELIVERED = NotificationEvent.UNDELIVERED;
     public static final String DELIVERED = "delivered";
     public static final String READ = "read";
 
@@ -47,17 +50,27 @@ public record Timeline(List<Event> events, String reason) {
      * the order they happened, which is the order of their times but for two stamps written after the fact:
      * {@code published} (the outbox stamps it once the broker's confirm is back, and a worker may claim the job
      * before that) goes before the first claim, and {@code delivered}/{@code read} (an in-app client may ack
-     * before its hand-on verdict is written) after {@code sent}. Each event keeps its own time.
+     * before its hand-on verdict is written), like a provider's report, after {@code sent}. Each event keeps its
+     * own time.
      */
     public static Timeline of(Notification n, List<DeliveryAttempt> attempts, List<NotificationEvent> own) {
         List<Event> later = new ArrayList<>();
+        List<Event> reports = new ArrayList<>(); // the provider's, after the hand-off
         for (DeliveryAttempt a : attempts) {
             addAttempt(later, n, a);
         }
         for (NotificationEvent e : own) {
             Builder b = new Builder(e.kind, e.at);
-            if (e.details != null && e.details.get("replay_id") instanceof Number id) {
+            Map<String, Object> details = e.details == null ? Map.of() : e.details;
+            if (details.get("replay_id") instanceof Number id) {
                 b.replayId = id.longValue();
+            }
+            if (UNDELIVERED.equals(e.kind)) {
+                b.outcome = String.valueOf(details.get("status"));
+                b.errorClass = String.valueOf(details.get("error_class"));
+                b.reason = "reported by " + details.get("provider");
+                reports.add(b.build());
+                continue;
             }
             later.add(b.build());
         }
@@ -74,21 +87,24 @@ public record Timeline(List<Event> events, String reason) {
             events.add(new Builder(PUBLISHED, n.publishedAt).build());
         }
         events.addAll(later);
-        addAfterSent(events, DELIVERED, n.deliveredAt);
-        addAfterSent(events, READ, n.readAt);
+        if (n.deliveredAt != null) {
+            addAfterSent(events, new Builder(DELIVERED, n.deliveredAt).build());
+        }
+        if (n.readAt != null) {
+            addAfterSent(events, new Builder(READ, n.readAt).build());
+        }
+        reports.forEach(report -> addAfterSent(events, report));
         return new Timeline(List.copyOf(events), reason(n, attempts, own));
     }
 
-    /** Adds an event at its time, but never before the last {@code sent} (null {@code at}: none). */
-    private static void addAfterSent(List<Event> events, String type, OffsetDateTime at) {
-        if (at == null) {
-            return;
-        }
+    /** Adds an event at its time, but never before the last {@code sent}. */
+    private static void addAfterSent(List<Event> events, Event event) {
         int index = events.size();
-        while (index > 0 && events.get(index - 1).at().isAfter(at) && !SENT.equals(events.get(index - 1).type())) {
+        while (index > 0 && events.get(index - 1).at().isAfter(event.at())
+                && !SENT.equals(events.get(index - 1).type())) {
             index--;
         }
-        events.add(index, new Builder(type, at).build());
+        events.add(index, event);
     }
 
     private static void addAttempt(List<Event> events, Notification n, DeliveryAttempt a) {
@@ -96,6 +112,10 @@ public record Timeline(List<Event> events, String reason) {
             Builder claimed = new Builder(CLAIMED, a.claimedAt);
             claimed.worker = a.worker;
             events.add(claimed.build());
+            if (Boolean.TRUE.equals(a.tookOverClaim)) {
+                events.add(new Builder(POSSIBLE_DUPLICATE, a.claimedAt).reason("the claim was taken over after"
+                        + " WORKER_CLAIM_LEASE from a worker that stopped answering, which may have sent it").build());
+            }
         }
         if (a.outcome == AttemptOutcome.DEFERRED) {
             Builder deferred = new Builder(DEFERRED, a.attemptedAt).reason(a.errorMessage);
@@ -182,9 +202,13 @@ public record Timeline(List<Event> events, String reason) {
                     + (n.providerMessageId == null ? "" : " (provider id " + n.providerMessageId + ")");
             case DELIVERED -> n.type == Channel.INAPP
                     ? "delivered: a client acknowledged it at " + time(n.deliveredAt)
-                    : "delivered at " + time(n.deliveredAt);
+                    : "delivered: " + provider(n.type) + " reported it delivered at " + time(n.deliveredAt);
             case READ -> "read at " + time(n.readAt);
             case FAILED -> {
+                if ("undelivered".equals(n.providerStatus) || "failed".equals(n.providerStatus)) {
+                    yield "failed: " + provider(n.type) + " reported it " + n.providerStatus
+                            + (n.lastError == null ? "" : " (" + n.lastError.split(":", 2)[0] + ")");
+                }
                 long tries = attempts.stream().filter(a -> a.outcome != AttemptOutcome.DEFERRED).count();
                 yield "failed after " + tries + (tries == 1 ? " attempt" : " attempts")
                         + (last != null && last.errorClass != null ? ": " + error(last)

@@ -70,6 +70,14 @@ class DeliveryStoreTest {
         assertThat(store.claim(held, LEASE).claimed()).as("another delivery holds it").isFalse();
         assertThat(store.claim(held, Duration.ZERO).claimed()).as("a claim older than the lease is taken over")
                 .isTrue();
+
+        // The attempt made under a taken-over claim says so (the worker before may have sent it: possible duplicate).
+        assertThat(store.markSent(attempt(held, 1, AttemptOutcome.SENT), "p-held")).isTrue();
+        UUID fresh = row("queued");
+        assertThat(store.claim(fresh, LEASE).claimed()).isTrue();
+        assertThat(store.markSent(attempt(fresh, 1, AttemptOutcome.SENT), "p-fresh")).isTrue();
+        assertThat(attemptColumn(held, "took_over_claim")).isEqualTo("t");
+        assertThat(attemptColumn(fresh, "took_over_claim")).isEqualTo("f");
     }
 
     @Test
@@ -220,6 +228,17 @@ class DeliveryStoreTest {
     private static String column(UUID id, String column) throws SQLException {
         try (Connection c = database.getConnection();
              PreparedStatement query = c.prepareStatement("select " + column + " from notifications where id = ?")) {
+            query.setObject(1, id);
+            try (ResultSet row = query.executeQuery()) {
+                assertThat(row.next()).isTrue();
+                return row.getString(1);
+            }
+        }
+    }
+
+    private static String attemptColumn(UUID id, String column) throws SQLException {
+        try (Connection c = database.getConnection(); PreparedStatement query = c.prepareStatement(
+                "select " + column + " from delivery_attempts where notification_id = ?")) {
             query.setObject(1, id);
             try (ResultSet row = query.executeQuery()) {
                 assertThat(row.next()).isTrue();

@@ -41,6 +41,10 @@ class TimelineTest {
         assertThat(timeline.events().get(0).apiKey()).isEqualTo("sha256:0123456789ab");
         assertThat(timeline.events().get(2).worker()).isEqualTo("email-worker@h/1");
         assertThat(timeline.events().get(7).providerMessageId()).isEqualTo("<m-1@notiflow>");
+
+        sent.tookOverClaim = true; // its worker died holding the claim; this delivery took it over after the lease
+        assertThat(Timeline.of(n, List.of(failed, sent), List.of()).events()).extracting(Timeline.Event::type)
+                .containsSubsequence("retry-scheduled", "claimed", "possible-duplicate", "attempt", "sent");
         assertThat(timeline.reason())
                 .isEqualTo("sent: the SMTP relay accepted it at 2030-01-01T12:00:04Z (provider id <m-1@notiflow>)");
     }
@@ -108,6 +112,34 @@ class TimelineTest {
         assertThat(timeline.events().get(4).reason()).isEqualTo("handed to the in-app gateways");
         assertThat(timeline.events().get(5).at()).isEqualTo(at(250));
         assertThat(timeline.reason()).isEqualTo("read at 2030-01-01T12:00:02Z");
+    }
+
+    @Test
+    void aProvidersReportComesAfterSentEvenWhenItBeatTheVerdict() {
+        Notification n = notification(Channel.SMS, NotificationStatus.FAILED);
+        n.providerStatus = "undelivered";
+        n.lastError = "twilio-30003: Twilio reported the message undelivered";
+        DeliveryAttempt sent = attempt(1, AttemptOutcome.SENT, AttemptVerdict.SENT, 100, 400);
+        NotificationEvent report = new NotificationEvent();
+        report.kind = NotificationEvent.UNDELIVERED;
+        report.at = at(300); // the callback came in before the worker wrote its verdict at 400
+        report.details = Map.of("provider", "twilio", "status", "undelivered", "error_class", "twilio-30003");
+
+        Timeline timeline = Timeline.of(n, List.of(sent), List.of(report));
+
+        assertThat(timeline.events()).extracting(Timeline.Event::type)
+                .containsExactly("accepted", "published", "claimed", "attempt", "sent", "undelivered");
+        Timeline.Event last = timeline.events().get(5);
+        assertThat(last.errorClass()).isEqualTo("twilio-30003");
+        assertThat(last.outcome()).isEqualTo("undelivered");
+        assertThat(last.reason()).isEqualTo("reported by twilio");
+        assertThat(timeline.reason()).isEqualTo("failed: Twilio reported it undelivered (twilio-30003)");
+
+        Notification delivered = notification(Channel.SMS, NotificationStatus.DELIVERED);
+        delivered.providerStatus = "delivered";
+        delivered.deliveredAt = at(3_000);
+        assertThat(Timeline.of(delivered, List.of(sent), List.of()).reason())
+                .isEqualTo("delivered: Twilio reported it delivered at 2030-01-01T12:00:03Z");
     }
 
     @Test
