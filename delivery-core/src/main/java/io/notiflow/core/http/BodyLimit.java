@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -17,7 +19,8 @@ import java.util.Map;
  * other body is read here, on the event loop, reading stopping at the limit. Above it: 413 as a problem document,
  * and the connection closes. A body read in full is kept for the resource ({@link #readBody}), which so never waits
  * on the connection for it: a blocking resource reading the request's own stream parks its worker thread until the
- * body's bytes arrive, and that hand-off cost more CPU than the whole JSON read.
+ * body's bytes arrive, and that hand-off cost more CPU than the whole JSON read. Over HTTP/2 the REST layer reads
+ * the body itself (it cannot take one read here), within the Content-Length the stream must declare (else 411).
  */
 public final class BodyLimit {
 
@@ -33,15 +36,21 @@ public final class BodyLimit {
         router.route(path).order(ORDER)
                 .handler(context -> {
                     String length = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+                    boolean http2 = context.request().version() == HttpVersion.HTTP_2;
                     if (length != null) {
                         long declared = declaredLength(length);
                         if (declared > maxBytes) {
                             context.fail(413); // refused unread
-                        } else if (declared > 0) {
+                        } else if (declared > 0 && !http2) {
                             read(context, maxBytes);
                         } else {
-                            context.next(); // no body, or a malformed length the transport refuses itself
+                            // No body, a malformed length the transport refuses itself, or HTTP/2: its codec holds
+                            // a stream to its declared length, and the REST layer must read the body itself (it
+                            // pauses the request first, which an HTTP/2 request already read refuses).
+                            context.next();
                         }
+                    } else if (http2 && carriesBody(context.request().method())) {
+                        context.fail(411); // an HTTP/2 body of unknown length could outgrow the limit unseen
                     } else if (context.request().getHeader(HttpHeaders.TRANSFER_ENCODING) != null) {
                         read(context, maxBytes);
                     } else {
@@ -85,6 +94,10 @@ public final class BodyLimit {
         request.resume();
     }
 
+    private static boolean carriesBody(HttpMethod method) {
+        return method == HttpMethod.POST || method == HttpMethod.PUT || method == HttpMethod.PATCH;
+    }
+
     /** The body {@link #install}'s handler read in full, or null when it read none. */
     public static byte[] readBody(RoutingContext context) {
         Buffer body = context.get(READ_HERE);
@@ -108,7 +121,10 @@ public final class BodyLimit {
             return;
         }
         Problem problem;
-        if (status == 413) {
+        if (status == 411) {
+            problem = Problem.of(411, HttpResponseStatus.valueOf(411).reasonPhrase(),
+                    "a request body sent over HTTP/2 needs a Content-Length");
+        } else if (status == 413) {
             problem = new Problem("about:blank", HttpResponseStatus.valueOf(413).reasonPhrase(), 413,
                     "the request body is larger than " + maxBytes + " bytes",
                     Map.of("body", "is larger than " + maxBytes + " bytes"), null);
