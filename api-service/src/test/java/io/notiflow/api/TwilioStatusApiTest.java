@@ -6,6 +6,7 @@ import io.notiflow.core.store.DeliveryStore;
 import io.notiflow.core.store.Notification;
 import io.notiflow.core.store.NotificationRepository;
 import io.notiflow.core.store.NotificationStatus;
+import io.notiflow.sim.TwilioSignature;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -14,9 +15,6 @@ import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -118,12 +116,12 @@ class TwilioStatusApiTest {
 
         callback(sms.id, delivered, null).then().statusCode(403)
                 .body("detail", equalTo("X-Twilio-Signature is missing"));
-        callback(sms.id, delivered, sign("another-token", URL + "?id=" + sms.id, delivered)).then().statusCode(403);
-        callback(sms.id, delivered, sign(TOKEN, URL + "?id=" + UUID.randomUUID(), delivered)).then().statusCode(403);
-        callback(sms.id, delivered, sign(TOKEN, "http://localhost:8081/api/providers/twilio/status?id=" + sms.id,
+        callback(sms.id, delivered, TwilioSignature.of("another-token", URL + "?id=" + sms.id, delivered)).then().statusCode(403);
+        callback(sms.id, delivered, TwilioSignature.of(TOKEN, URL + "?id=" + UUID.randomUUID(), delivered)).then().statusCode(403);
+        callback(sms.id, delivered, TwilioSignature.of(TOKEN, "http://localhost:8081/api/providers/twilio/status?id=" + sms.id,
                 delivered)).then().statusCode(403);
         Map<String, String> tampered = new TreeMap<>(delivered);
-        String signature = sign(TOKEN, URL + "?id=" + sms.id, tampered);
+        String signature = TwilioSignature.of(TOKEN, URL + "?id=" + sms.id, tampered);
         tampered.put("ErrorCode", "30003");
         callback(sms.id, tampered, signature).then().statusCode(403);
 
@@ -148,12 +146,12 @@ class TwilioStatusApiTest {
                 .queryParam("id", sms.id).post("/api/providers/twilio/status").then().statusCode(415);
         // Signed, but without the fields a callback has.
         Map<String, String> empty = new TreeMap<>(Map.of("AccountSid", "AC0"));
-        callback(sms.id, empty, sign(TOKEN, URL + "?id=" + sms.id, empty)).then().statusCode(400)
+        callback(sms.id, empty, TwilioSignature.of(TOKEN, URL + "?id=" + sms.id, empty)).then().statusCode(400)
                 .body("fields", hasKey("MessageSid")).body("fields", hasKey("MessageStatus"));
         UUID unknown = UUID.randomUUID();
         Map<String, String> delivered = fields("SM" + "0".repeat(32), "delivered");
-        callback(unknown, delivered, sign(TOKEN, URL + "?id=" + unknown, delivered)).then().statusCode(404);
-        callback(sms.id, delivered, sign(TOKEN, URL + "?id=" + sms.id, delivered)).then().statusCode(409);
+        callback(unknown, delivered, TwilioSignature.of(TOKEN, URL + "?id=" + unknown, delivered)).then().statusCode(404);
+        callback(sms.id, delivered, TwilioSignature.of(TOKEN, URL + "?id=" + sms.id, delivered)).then().statusCode(409);
         assertThat(row(sms.id.toString()).orElseThrow().status).isEqualTo(NotificationStatus.SENT);
     }
 
@@ -187,7 +185,7 @@ class TwilioStatusApiTest {
     }
 
     private static Response signed(UUID id, Map<String, String> fields) {
-        return callback(id, fields, sign(TOKEN, URL + "?id=" + id, fields));
+        return callback(id, fields, TwilioSignature.of(TOKEN, URL + "?id=" + id, fields));
     }
 
     private static Response callback(UUID id, Map<String, String> fields, String signature) {
@@ -198,18 +196,5 @@ class TwilioStatusApiTest {
             request.header("X-Twilio-Signature", signature);
         }
         return request.post("/api/providers/twilio/status");
-    }
-
-    /** As Twilio signs: Base64(HMAC-SHA1(token, url + each field's name and value in name order)). */
-    private static String sign(String token, String url, Map<String, String> fields) {
-        StringBuilder data = new StringBuilder(url);
-        new TreeMap<>(fields).forEach((k, v) -> data.append(k).append(v));
-        try {
-            Mac mac = Mac.getInstance("HmacSHA1");
-            mac.init(new SecretKeySpec(token.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
-            return Base64.getEncoder().encodeToString(mac.doFinal(data.toString().getBytes(StandardCharsets.UTF_8)));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -2,6 +2,7 @@ package io.notiflow.e2e;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.notiflow.core.testing.LocalServices;
+import io.notiflow.sim.TwilioSignature;
 import io.notiflow.sim.TwilioStatusCallbacks;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
@@ -132,16 +133,16 @@ class SmsReceiptsIT {
 
         callback(id, undelivered, null).then().statusCode(403)
                 .body("detail", equalTo("X-Twilio-Signature is missing"));
-        callback(id, undelivered, TwilioStatusCallbacks.signature("another-token", url, undelivered))
+        callback(id, undelivered, TwilioSignature.of("another-token", url, undelivered))
                 .then().statusCode(403);
         // Signed for another notification's URL: the signature covers the id.
-        callback(id, undelivered, TwilioStatusCallbacks.signature(AUTH_TOKEN,
+        callback(id, undelivered, TwilioSignature.of(AUTH_TOKEN,
                 api.baseUrl() + "/api/providers/twilio/status?id=" + UUID.randomUUID(), undelivered))
                 .then().statusCode(403);
         assertThat(status(id)).isEqualTo("delivered");
 
         // Correctly signed but late and out of order: a final status is never overwritten.
-        callback(id, undelivered, TwilioStatusCallbacks.signature(AUTH_TOKEN, url, undelivered))
+        callback(id, undelivered, TwilioSignature.of(AUTH_TOKEN, url, undelivered))
                 .then().statusCode(204);
         assertThat(status(id)).isEqualTo("delivered");
         assertThat(notification(id).<String>getList("events.type")).doesNotContain("undelivered");
@@ -149,7 +150,7 @@ class SmsReceiptsIT {
         Map<String, String> delivered = new TreeMap<>(undelivered);
         delivered.put("MessageStatus", "delivered");
         delivered.remove("ErrorCode");
-        callback(id, delivered, TwilioStatusCallbacks.signature(AUTH_TOKEN, url, delivered)).then().statusCode(204);
+        callback(id, delivered, TwilioSignature.of(AUTH_TOKEN, url, delivered)).then().statusCode(204);
         assertThat(notification(id).<String>getList("events.type")).containsOnlyOnce("delivered");
     }
 

@@ -5,8 +5,6 @@ import com.github.tomakehurst.wiremock.extension.ServeEventListener;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -14,12 +12,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -31,9 +27,8 @@ import java.util.regex.Pattern;
  * Twilio's status callbacks, simulated: when the Messages API stub has accepted a message (201) whose request
  * carried {@code StatusCallback}, the simulator posts {@code sent} and then the message's final status to that
  * URL, as form fields (MessageSid, MessageStatus, AccountSid, To, From, ApiVersion, and ErrorCode when it failed),
- * signed the way Twilio signs: {@code X-Twilio-Signature} is the Base64 HMAC-SHA1 of the URL followed by every
- * field's name and value in name order, keyed with the account's auth token (the password of the request's Basic
- * authentication, as Twilio knows it).
+ * signed the way Twilio signs ({@link TwilioSignature}), keyed with the account's auth token (the password of the
+ * request's Basic authentication, as Twilio knows it).
  * <p>
  * The final status is {@code delivered}, except to a number ending in {@value #UNDELIVERED_SUFFIX}, which is
  * {@code undelivered} with ErrorCode 30003 (Twilio's "unreachable destination handset").
@@ -119,26 +114,13 @@ public class TwilioStatusCallbacks implements ServeEventListener {
             HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
                     .header("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
                     .header("User-Agent", "TwilioProxy/1.1")
-                    .header("X-Twilio-Signature", signature(token, url, fields))
+                    .header("X-Twilio-Signature", TwilioSignature.of(token, url, fields))
                     .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
             HttpResponse<String> answer = http.send(request, HttpResponse.BodyHandlers.ofString());
             LOG.info(() -> "status callback " + fields.get("MessageStatus") + " for " + fields.get("MessageSid")
                     + " to " + url + ": HTTP " + answer.statusCode());
         } catch (Exception e) {
             LOG.warning(() -> "status callback " + fields.get("MessageStatus") + " to " + url + " failed: " + e);
-        }
-    }
-
-    /** Twilio's request signature: Base64(HMAC-SHA1(token, url + name1 + value1 + ... in name order)). */
-    public static String signature(String token, String url, Map<String, String> fields) {
-        StringBuilder data = new StringBuilder(url);
-        new TreeMap<>(fields).forEach((k, v) -> data.append(k).append(v));
-        try {
-            Mac mac = Mac.getInstance("HmacSHA1");
-            mac.init(new SecretKeySpec(token.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
-            return Base64.getEncoder().encodeToString(mac.doFinal(data.toString().getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("every Java runtime has HmacSHA1", e);
         }
     }
 
