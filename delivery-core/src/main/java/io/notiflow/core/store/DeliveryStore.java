@@ -149,13 +149,7 @@ public class DeliveryStore implements TimedWriters {
     /** How long a busy writer gathers claims or verdicts ({@link GroupCommit}): a few ms on a delivery, fewer commits. */
     private static final Duration WINDOW = Duration.ofMillis(2);
 
-    /**
-     * Writer threads each for the claims and the verdicts: while one group waits for its commit the next is written.
-     * Two groups never wait on each other's row locks: each delivery's claim or verdict is in one group only, and a
-     * group locks its rows in {@link #KEY_ORDER}. One verdict writer was busy for four fifths of the in-app phase
-     * once the hand-on verdict wrote the row sent, and the gateway's work queue grew.
-     */
-    private static final int WRITERS = 2;
+    /** One writer thread each: a worker's own groups never wait on each other's row locks. */
     private final GroupCommit<ClaimRequest, Claim> claims;
     private final GroupCommit<Verdict, Boolean> verdicts;
 
@@ -166,9 +160,9 @@ public class DeliveryStore implements TimedWriters {
 
     /** With another gathering window: zero commits a lone write at once, as an idle writer does. */
     DeliveryStore(DataSource database, Duration window) {
-        this.claims = new GroupCommit<>("status-claims", database, WRITERS, MAX_GROUP, WAIT_SECONDS, window,
+        this.claims = new GroupCommit<>("status-claims", database, 1, MAX_GROUP, WAIT_SECONDS, window,
                 this::claimAll);
-        this.verdicts = new GroupCommit<>("status-verdicts", database, WRITERS, MAX_GROUP, WAIT_SECONDS, window,
+        this.verdicts = new GroupCommit<>("status-verdicts", database, 1, MAX_GROUP, WAIT_SECONDS, window,
                 this::writeAll);
     }
 
