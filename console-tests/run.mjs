@@ -1,8 +1,9 @@
 // Clicks through every view of the operator console in one headless browser and keeps a screenshot of each.
 // Usage: node run.mjs <baseUrl> <apiKey> <screenshotDir> [chromium|firefox]   (default chromium; see drivers.mjs)
 // Expects a running api-service seeded as ConsoleIT does: a failed email with attempts, at least 3 parked jobs in
-// notifications.email.dlq (error classes smtp-550 and smtp-421), an email template "console-welcome", and one
-// inapp-gateway running (so the overview lists one live in-app worker and none for the other channels).
+// notifications.email.dlq (error classes smtp-550 and smtp-421), an email template "console-welcome", an sms
+// suppression of +14155550100, no e-mail suppressions, and one inapp-gateway running (so the overview lists one live
+// in-app worker and none for the other channels).
 // Exit code 0 when every step passed; 1 with the failing step on stderr otherwise.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,6 +33,28 @@ function check(condition, what) {
   if (!condition) throw new Error(what);
 }
 const parkedRows = '#dlq-list tbody tr input[type=checkbox]';
+/** The suppressions of one address as the REST API lists them, past the page. */
+async function suppressionsOf(channel, address) {
+  const url = new URL('/api/suppressions', baseUrl);
+  url.search = new URLSearchParams({ channel, address });
+  const response = await fetch(url, { headers: { 'X-API-Key': apiKey } });
+  check(response.status === 200, `GET ${url.pathname}${url.search} answered ${response.status}`);
+  return response.json();
+}
+/** Waits until the suppression list shows no listing in flight and its rows' (channel, address) are those of want. */
+async function suppressionsListed(want) {
+  try {
+    await ui.waitUntil((w) => {
+      const list = document.getElementById('suppression-list');
+      const rows = [...list.querySelectorAll('tbody tr[data-address]')].map((tr) => `${tr.dataset.channel} ${tr.dataset.address}`);
+      return !list.hasAttribute('aria-busy') && rows.join('|') === w.join('|');
+    }, want);
+  } catch (e) {
+    const rows = await ui.evaluate(() => [...document.querySelectorAll('#suppression-list tbody tr[data-address]')]
+      .map((tr) => `${tr.dataset.channel} ${tr.dataset.address}`));
+    throw new Error(`suppressions listed [${rows.join(', ')}], not [${want.join(', ')}] (${e.message.split('\n')[0]})`);
+  }
+}
 
 try {
   step = 'login';
@@ -141,6 +164,59 @@ try {
   await ui.waitUntil((n) => document.querySelectorAll('#template-versions tbody tr').length === n, versionsBefore + 1);
   check((await ui.text('#template-preview')).includes('body: Hello again Grace'), 'the saved text previewed');
   await shot('7-templates');
+
+  step = 'suppressions list';
+  const seeded = 'sms +14155550100';
+  const address = `console-${browserName}@example.com`;
+  const ours = `email ${address}`;
+  const row = `#suppression-list tbody tr[data-address="${address}"]`;
+  await ui.click('nav a[data-view=suppressions]');
+  await suppressionsListed([seeded]);
+  const seededCells = await ui.texts('#suppression-list tbody tr td');
+  check(seededCells.slice(0, 4).join('|') === 'sms|+14155550100|console seed|operator',
+    `the seeded entry's channel, address, reason and source: ${seededCells}`);
+  check((await suppressionsOf('email', address)).length === 0, `${address} not suppressed before the test`);
+
+  step = 'suppression field errors';
+  const errorsBeforeAdd = ui.errors.length;
+  await ui.select('#suppression-form select[name=channel]', 'email');
+  await ui.fill('#suppression-form input[name=address]', 'not-an-address');
+  await ui.fill('#suppression-form input[name=reason]', 'asked to stop');
+  await ui.click('#suppression-form button[type=submit]');
+  await ui.waitUntil(() => document.querySelector('#suppression-form [data-field=address]').textContent !== '');
+  check(await ui.text('#suppression-form [data-field=reason]') === '', 'only the address is marked');
+  await shot('8-suppression-field-error');
+  // The refused address's 400 is logged by Chromium as a failed resource load, as it should be.
+  ui.errors.splice(errorsBeforeAdd, Infinity, ...ui.errors.slice(errorsBeforeAdd).filter((e) => !/status of 400/.test(e)));
+
+  step = 'suppression add';
+  await ui.fill('#suppression-form input[name=address]', address);
+  await ui.click('#suppression-form button[type=submit]');
+  await suppressionsListed([ours, seeded]);
+  check(await ui.text('#suppression-form [data-field=address]') === '', 'the address error is gone');
+  check((await ui.text('#suppression-status')).includes(`suppressed email address ${address}`), 'the status says what was added');
+  const cells = await ui.texts(`${row} td`);
+  check(cells.slice(0, 4).join('|') === `email|${address}|asked to stop|operator` && cells[4] !== '',
+    `the new row's channel, address, reason, source and since: ${cells}`);
+  const stored = await suppressionsOf('email', address);
+  check(stored.length === 1 && stored[0].source === 'operator' && stored[0].reason === 'asked to stop'
+    && !('notification_id' in stored[0]), `the API lists the operator's entry: ${JSON.stringify(stored)}`);
+
+  step = 'suppression channel filter';
+  await ui.select('#suppression-channel', 'sms');
+  await suppressionsListed([seeded]);
+  await ui.select('#suppression-channel', 'email');
+  await suppressionsListed([ours]);
+  await ui.select('#suppression-channel', '');
+  await suppressionsListed([ours, seeded]);
+  await shot('9-suppressions');
+
+  step = 'suppression remove';
+  await ui.click(`${row} button.remove`);
+  await suppressionsListed([seeded]);
+  check((await ui.text('#suppression-status')).includes(`removed email address ${address}`), 'the status says what was removed');
+  const left = await suppressionsOf('email', address);
+  check(left.length === 0, `the API lists ${address} no more: ${JSON.stringify(left)}`);
 
   step = 'no page errors';
   check(ui.errors.length === 0, `errors in the page: ${ui.errors.join(' | ')}`);

@@ -1,11 +1,12 @@
-// Login (API key into sessionStorage), hash routing between the four views.
+// Login (API key into sessionStorage), hash routing between the views.
 import { api, apiKey, showError } from './api.js';
 import * as overview from './overview.js';
 import * as notifications from './notifications.js';
 import * as dlq from './dlq.js';
 import * as templates from './templates.js';
+import * as suppressions from './suppressions.js';
 
-const views = { overview, notifications, dlq, templates };
+const views = { overview, notifications, dlq, templates, suppressions };
 let current = null;
 
 async function login(event) {

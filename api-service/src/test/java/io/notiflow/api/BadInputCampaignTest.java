@@ -31,7 +31,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * Bad-input campaign: thousands of generated malformed, oversized, wrongly typed and injection-laden requests
  * against every api-service endpoint. Each must get a 4xx (never a 5xx; the exact status where a class has one) as
- * a problem document that names no class or package, and nothing may be stored or queued: the rows of notifications, users, templates, accepted_requests and dlq_replays and the depth of every
+ * a problem document that names no class or package, and nothing may be stored or queued: the rows of notifications, users, templates, accepted_requests, dlq_replays and suppressions and the depth of every
  * work queue are the same before and after.
  * <p>
  * {@code -Dbadinput.tries=N} (default 3000) sets how many requests; {@code -Dbadinput.seed=S} replays a run (the
@@ -45,7 +45,7 @@ class BadInputCampaignTest {
     private static final long SEED = Long.getLong("badinput.seed", 20261122L);
     private static final int CHECK_EVERY = 500;
     private static final List<String> TABLES = List.of("notifications", "users", "templates", "accepted_requests",
-            "dlq_replays");
+            "dlq_replays", "suppressions");
 
     @Inject
     EntityManager entityManager;

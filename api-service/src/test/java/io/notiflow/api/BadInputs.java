@@ -148,7 +148,11 @@ final class BadInputs {
             new BodyEndpoint("POST /api/dlq/{channel}/replay", "POST", () -> "/api/dlq/" + pick(CHANNELS) + "/replay",
                     ordered("all", Kind.BOOL), () -> obj("all", true), this::poisonedReplay),
             new BodyEndpoint("POST /api/templates/preview", "POST", () -> "/api/templates/preview", draftFields(),
-                    this::validDraft, this::poisonedDraft));
+                    this::validDraft, this::poisonedDraft),
+            new BodyEndpoint("POST /api/suppressions", "POST", () -> "/api/suppressions",
+                    ordered("channel", Kind.STR, "address", Kind.STR, "reason", Kind.STR),
+                    () -> obj("channel", "email", "address", EMAIL, "reason", "asked us to stop"),
+                    this::poisonedSuppression));
 
     private static Map<String, Kind> ordered(Object... pairs) {
         Map<String, Kind> map = new LinkedHashMap<>();
@@ -329,6 +333,17 @@ final class BadInputs {
             case 4 -> obj("all", true, "error_class", "smtp-550");
             case 5 -> obj(pick("everything", "id", "errorClass", randomString()), true);
             default -> obj();
+        };
+    }
+
+    private Map<String, Object> poisonedSuppression() {
+        return switch (random.nextInt(6)) {
+            case 0 -> obj("channel", pick("inapp", "fax", "", "Email"), "address", EMAIL, "reason", "r");
+            case 1 -> obj("channel", "email", "address", pick("not-an-address", PHONE, "", TOKEN), "reason", "r");
+            case 2 -> obj("channel", "sms", "address", pick(EMAIL, "0415", "+1"), "reason", "r");
+            case 3 -> obj("channel", "push", "address", badToken(), "reason", "r");
+            case 4 -> obj("channel", "email", "address", EMAIL, "reason", pick("", "   ", "r".repeat(257)));
+            default -> obj("channel", "email", "address", EMAIL);
         };
     }
 

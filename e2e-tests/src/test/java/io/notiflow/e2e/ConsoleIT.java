@@ -41,12 +41,13 @@ import static org.hamcrest.Matchers.is;
 
 /**
  * The operator console in real browsers: api-service and one inapp-gateway run as their packaged jars, seeded
- * through the API, SQL and the broker with a failed notification and its attempts, parked e-mail jobs and a
- * template; then {@code console-tests/run.mjs} clicks through every view, once in Debian's Chromium (playwright-core)
- * and once in Debian's Firefox ESR (puppeteer-core over WebDriver BiDi), each with its own parked jobs. Screenshots
+ * through the API, SQL and the broker with a failed notification and its attempts, parked e-mail jobs, a template
+ * and an SMS suppression; then {@code console-tests/run.mjs} clicks through every view, once in Debian's Chromium
+ * (playwright-core) and once in Debian's Firefox ESR (puppeteer-core over WebDriver BiDi), each with its own parked
+ * jobs and its own e-mail address to suppress through the page's form and remove with its button. Screenshots
  * land in {@code target/console-screenshots/<browser>/}; the test fails when one is missing or empty and prints
- * their paths. The gateway is the one live worker the overview must show (its heartbeat row), and stopping it
- * must take the row away. Needs /usr/bin/chromium and /usr/bin/firefox-esr ({@code bin/infra} installs both) and
+ * their paths, and when the API still lists an e-mail suppression afterwards. The gateway is the one live worker
+ * the overview must show (its heartbeat row), and stopping it must take the row away. Needs /usr/bin/chromium and /usr/bin/firefox-esr ({@code bin/infra} installs both) and
  * npm ({@code npm ci} in console-tests when its modules are missing); {@code -Dconsole=false} leaves it out.
  * Alone: {@code ./mvnw -B verify -pl e2e-tests -Dit.test=ConsoleIT} once api-service and inapp-gateway are packaged.
  */
@@ -60,12 +61,14 @@ class ConsoleIT {
     static final String API_KEY = "console-key";
     static final String EMAIL_QUEUE = "notifications.email";
     static final String EMAIL_DLQ = "notifications.email.dlq";
+    /** The suppression run.mjs finds listed before it adds its own (and must leave when it removes that). */
+    static final String SUPPRESSED_SMS = "+14155550100";
     static final Path CONSOLE_TESTS = Path.of(System.getProperty("e2e.console-tests", "../console-tests"));
     static final Path SCREENSHOTS = Path.of(System.getProperty("e2e.console-screenshots",
             "target/console-screenshots"));
     /** What run.mjs photographs in each browser. */
     static final List<String> SHOTS = List.of("1-overview", "2-notifications", "3-notification-detail", "4-dlq",
-            "5-dlq-replayed", "6-template-draft-error", "7-templates");
+            "5-dlq-replayed", "6-template-draft-error", "7-templates", "8-suppression-field-error", "9-suppressions");
 
     private static ServiceProcess api;
     private static ServiceProcess gateway;
@@ -175,9 +178,15 @@ class ConsoleIT {
             assertThat(png).as("%s screenshot", browser).isNotEmptyFile();
             System.out.println("console screenshot (" + browser + "): " + png.toAbsolutePath());
         }
+        // What the page added it removed again, through the API, and only that.
+        assertThat(api().queryParam("channel", "email").get("/api/suppressions").then().statusCode(200)
+                .extract().jsonPath().getList("address")).as("e-mail suppressions left after %s", browser).isEmpty();
+        assertThat(api().queryParam("channel", "sms").get("/api/suppressions").then().statusCode(200)
+                .extract().jsonPath().getList("address")).as("sms suppressions after %s", browser)
+                .containsExactly(SUPPRESSED_SMS);
     }
 
-    /** A failed e-mail with three attempts, a sent one, an SMS and a template. */
+    /** A failed e-mail with three attempts, a sent one, an SMS, a template and an SMS suppression. */
     private static void seed() throws Exception {
         List<String> ids = notifyEmails(2, "seed");
         api().body("""
@@ -185,6 +194,9 @@ class ConsoleIT {
         api().body("""
                 {"code":"console-welcome","channel":"email","subject":"Hi {{name}}","body":"Hello {{name}}"}""")
                 .post("/api/templates").then().statusCode(201);
+        api().body("""
+                {"channel":"sms","address":"%s","reason":"console seed"}""".formatted(SUPPRESSED_SMS))
+                .post("/api/suppressions").then().statusCode(201);
 
         try (Connection db = DriverManager.getConnection(LocalServices.jdbcUrl(DATABASE), LocalServices.PG_USER, "")) {
             String failed = ids.get(0);

@@ -374,6 +374,31 @@ class EmailFlowIT {
         assertThat(view.getString("userId")).isEqualTo("e2e-u-1");
     }
 
+    /** A suppressed address: accepted, skipped when the worker claims it, never sent; sent again once lifted. */
+    @Test
+    @Order(6)
+    void aSuppressedAddressIsSkippedAtItsClaimAndSentToAgainOnceLifted() {
+        api().body("""
+                        {"channel":"email","address":"Bounced@Example.com","reason":"550 5.1.1 user unknown"}""")
+                .post("/api/suppressions").then().statusCode(201);
+
+        String skipped = accept(emailJson("bounced@example.com", "suppressed-1", "never sent", "suppression-1"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> "skipped".equals(status(skipped)));
+
+        JsonPath view = notification(skipped);
+        assertThat(view.getString("reason")).startsWith("not sent: bounced@example.com is suppressed since ")
+                .endsWith("(operator: 550 5.1.1 user unknown)");
+        assertThat(view.getList("events.type", String.class)).containsExactly("accepted", "published", "suppressed");
+        assertThat(view.getString("events[2].reason"))
+                .isEqualTo("bounced@example.com is suppressed (operator: 550 5.1.1 user unknown)");
+        assertThat(view.getList("attempts")).isEmpty();
+
+        api().delete("/api/suppressions/email/bounced@example.com").then().statusCode(204);
+        String sent = accept(emailJson("bounced@example.com", "suppressed-2", "sent again", "suppression-2"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> "sent".equals(status(sent)));
+        assertThat(smtp.arrivals("suppressed-")).extracting(SmtpSink.Arrival::subject).containsExactly("suppressed-2");
+    }
+
     private static void failOnRejectedPost(List<Future<?>> posts) throws Exception {
         for (Future<?> post : posts) {
             if (post.isDone()) {

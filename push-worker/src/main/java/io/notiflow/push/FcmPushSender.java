@@ -15,7 +15,9 @@ import io.notiflow.core.worker.ChannelSender;
 import io.notiflow.core.worker.DeliveryException;
 import io.notiflow.core.worker.PermanentDeliveryException;
 import io.notiflow.core.worker.TransientDeliveryException;
-import io.notiflow.push.repository.DeadDeviceTokenRepository;
+import io.notiflow.core.store.Suppression;
+import io.notiflow.core.store.SuppressionRepository;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
@@ -36,7 +38,8 @@ import java.util.Set;
  * a browser opens when the notification is clicked, {@code webpush.fcm_options.link}).
  * <p>
  * Failure kinds: an error about this message or this token (UNREGISTERED, INVALID_ARGUMENT, SENDER_ID_MISMATCH,
- * THIRD_PARTY_AUTH_ERROR, other 4xx) is permanent; an UNREGISTERED token is also marked dead and never tried again.
+ * THIRD_PARTY_AUTH_ERROR, other 4xx) is permanent; an UNREGISTERED token is also suppressed ({@code suppressions},
+ * source dead-token), so later notifications to it are skipped when they are claimed and FCM is not called again.
  * FCM being down or busy (UNAVAILABLE, INTERNAL, QUOTA_EXCEEDED, 429, 5xx, no answer) is transient, and a
  * Retry-After it gives is passed on so the job waits at least that long. 401 is transient too: it is our
  * credentials, not the message, and a circuit breaker opening is the right signal for it.
@@ -49,18 +52,17 @@ public class FcmPushSender implements ChannelSender {
 
     static final String IMAGE_KEY = "image";
     static final String LINK_KEY = "link";
-    static final String DEAD_TOKEN = "dead-device-token";
 
     private static final Set<MessagingErrorCode> PERMANENT = Set.of(MessagingErrorCode.UNREGISTERED,
             MessagingErrorCode.INVALID_ARGUMENT, MessagingErrorCode.SENDER_ID_MISMATCH,
             MessagingErrorCode.THIRD_PARTY_AUTH_ERROR);
 
     private final FirebaseMessaging messaging;
-    private final DeadDeviceTokenRepository deadTokens;
+    private final SuppressionRepository suppressions;
 
-    public FcmPushSender(FirebaseMessaging messaging, DeadDeviceTokenRepository deadTokens) {
+    public FcmPushSender(FirebaseMessaging messaging, SuppressionRepository suppressions) {
         this.messaging = messaging;
-        this.deadTokens = deadTokens;
+        this.suppressions = suppressions;
     }
 
     @Override
@@ -71,10 +73,6 @@ public class FcmPushSender implements ChannelSender {
     @Override
     public String send(DeliveryJob job) {
         String token = job.receiver();
-        deadTokens.find(token).ifPresent(dead -> {
-            throw new PermanentDeliveryException(DEAD_TOKEN, "device token marked dead at " + dead.markedAt
-                    + " (FCM answered " + dead.reason + "); not sent");
-        });
         Message message;
         try {
             message = toMessage(job);
@@ -87,7 +85,9 @@ public class FcmPushSender implements ChannelSender {
         } catch (FirebaseMessagingException e) {
             DeliveryException failure = classify(e);
             if (e.getMessagingErrorCode() == MessagingErrorCode.UNREGISTERED) {
-                deadTokens.markDead(token, MessagingErrorCode.UNREGISTERED.name(), job.notificationId());
+                QuarkusTransaction.requiringNew().run(() -> suppressions.add(Channel.PUSH, token,
+                        "FCM answered " + MessagingErrorCode.UNREGISTERED.name(), Suppression.Source.DEAD_TOKEN,
+                        job.notificationId()));
             }
             throw failure;
         }

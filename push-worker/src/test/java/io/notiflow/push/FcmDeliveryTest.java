@@ -10,11 +10,13 @@ import io.notiflow.core.store.AttemptOutcome;
 import io.notiflow.core.store.DeliveryAttempt;
 import io.notiflow.core.store.Notification;
 import io.notiflow.core.store.NotificationStatus;
+import io.notiflow.core.store.Suppression;
+import io.notiflow.core.store.SuppressionRepository;
 import io.notiflow.core.testing.BrokerProbe;
 import io.notiflow.core.testing.Management;
 import io.notiflow.core.testing.WorkerTestSupport;
 import io.notiflow.core.worker.GuardedSender;
-import io.notiflow.push.repository.DeadDeviceTokenRepository;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.IntStream;
 
@@ -53,7 +56,7 @@ class FcmDeliveryTest {
     private final TestNotifications notifications = new TestNotifications();
 
     @Inject
-    DeadDeviceTokenRepository deadTokens;
+    SuppressionRepository suppressions;
 
     @Inject
     CircuitBreakerMaintenance breakers;
@@ -105,7 +108,7 @@ class FcmDeliveryTest {
     }
 
     @Test
-    void unregisteredTokenIsDeadLetteredMarkedDeadAndNeverSentToAgain() throws Exception {
+    void unregisteredTokenIsDeadLetteredSuppressedAndNeverSentToAgain() throws Exception {
         String token = TestNotifications.uniqueToken();
         fcm.answer(token, fcmError(404, "NOT_FOUND", "UNREGISTERED", "Requested entity was not found."));
         Notification first = notifications.queue(token);
@@ -125,18 +128,18 @@ class FcmDeliveryTest {
                 .containsEntry(JobHeaders.ERROR_CLASS, "fcm-unregistered")
                 .containsEntry(JobHeaders.FAILURE_KIND, "permanent")
                 .containsEntry(JobHeaders.ATTEMPTS, "1");
-        assertThat(deadTokens.find(token)).hasValueSatisfying(dead -> {
-            assertThat(dead.reason).isEqualTo("UNREGISTERED");
+        assertThat(suppression(token)).hasValueSatisfying(dead -> {
+            assertThat(dead.reason).isEqualTo("FCM answered UNREGISTERED");
+            assertThat(dead.source).isEqualTo(Suppression.Source.DEAD_TOKEN.key());
             assertThat(dead.notificationId).isEqualTo(first.id);
         });
 
         Notification second = notifications.queue(token);
 
-        Notification refused = awaitStatus(second.id, NotificationStatus.FAILED);
-        assertThat(refused.lastError).startsWith("dead-device-token");
-        assertThat(awaitDeadLetter(second.id).headers())
-                .containsEntry(JobHeaders.ERROR_CLASS, "dead-device-token")
-                .containsEntry(JobHeaders.FAILURE_KIND, "permanent");
+        Notification skipped = awaitStatus(second.id, NotificationStatus.SKIPPED);
+        assertThat(skipped.skipReason).startsWith(token + " is suppressed since ")
+                .endsWith("(dead-token: FCM answered UNREGISTERED)");
+        assertThat(notifications.attempts(second.id)).as("no attempt for a suppressed token").isEmpty();
         assertThat(fcm.sendsTo(token)).as("no request for a dead token").hasSize(1);
     }
 
@@ -152,7 +155,7 @@ class FcmDeliveryTest {
         assertThat(failed.lastError).startsWith("fcm-invalid-argument");
         assertThat(awaitDeadLetter(queued.id).headers()).containsEntry(JobHeaders.FAILURE_KIND, "permanent");
         assertThat(fcm.sendsTo(token)).hasSize(1);
-        assertThat(deadTokens.find(token)).isEmpty();
+        assertThat(suppression(token)).isEmpty();
     }
 
     @Test
@@ -249,6 +252,10 @@ class FcmDeliveryTest {
         assertThat(sent.providerMessageId).isEqualTo(name);
         assertThat(sent.retries).as("deferrals use no retry").isZero();
         failing.forEach(id -> awaitStatus(id, NotificationStatus.SENT));
+    }
+
+    private Optional<Suppression> suppression(String token) {
+        return QuarkusTransaction.requiringNew().call(() -> suppressions.find(Channel.PUSH, token));
     }
 
     private Notification awaitStatus(UUID id, NotificationStatus status) {

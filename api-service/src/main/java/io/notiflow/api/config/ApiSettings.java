@@ -16,7 +16,7 @@ public interface ApiSettings {
     @WithDefault("1048576")
     int maxBodyBytes();
 
-    /** Default and largest page of GET /api/notifications. */
+    /** Default and largest page of GET /api/notifications and GET /api/suppressions. */
     @WithDefault("50")
     int defaultListLimit();
 

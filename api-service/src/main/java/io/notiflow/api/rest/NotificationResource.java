@@ -86,17 +86,7 @@ public class NotificationResource {
         if (from != null && to != null && !from.isBefore(to)) {
             errors.put("until", "must be after since");
         }
-        int pageSize = settings.defaultListLimit();
-        if (present(limit)) {
-            try {
-                pageSize = Integer.parseInt(limit);
-            } catch (NumberFormatException e) {
-                pageSize = -1;
-            }
-            if (pageSize < 1 || pageSize > settings.maxListLimit()) {
-                errors.put("limit", "must be a whole number from 1 to " + settings.maxListLimit());
-            }
-        }
+        int pageSize = ListLimit.read(limit, settings, errors);
         if (!errors.isEmpty()) {
             throw new InvalidRequestException(errors);
         }

@@ -6,6 +6,7 @@ import io.notiflow.api.repository.UserRepository;
 import io.notiflow.api.rest.NotifyRequest;
 import io.notiflow.core.job.Channel;
 import io.notiflow.core.job.TargetKind;
+import io.notiflow.core.store.SuppressionRepository;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -35,11 +36,14 @@ public class RecipientPlanner {
 
     private final NotifyValidator validator;
     private final UserRepository users;
+    private final SuppressionRepository suppressions;
     private final TemplateService templates;
 
-    public RecipientPlanner(NotifyValidator validator, UserRepository users, TemplateService templates) {
+    public RecipientPlanner(NotifyValidator validator, UserRepository users, SuppressionRepository suppressions,
+                            TemplateService templates) {
         this.validator = validator;
         this.users = users;
+        this.suppressions = suppressions;
         this.templates = templates;
     }
 
@@ -194,7 +198,8 @@ public class RecipientPlanner {
                                               Map<String, String> errors) {
         Map<String, User> found = users.findAll(ids).stream().collect(Collectors.toMap(u -> u.id, Function.identity()));
         Set<String> dead = channel == Channel.PUSH
-                ? users.deadTokens(found.values().stream().flatMap(u -> u.pushTokens.stream()).toList())
+                ? suppressions.suppressed(Channel.PUSH,
+                        found.values().stream().flatMap(u -> u.pushTokens.stream()).toList())
                 : Set.of();
         List<Recipient> recipients = new ArrayList<>();
         for (int i = 0; i < ids.size(); i++) {
@@ -245,7 +250,7 @@ public class RecipientPlanner {
             case EMAIL -> "user has no e-mail address";
             case SMS -> "user has no phone number";
             case PUSH -> user.pushTokens.isEmpty() ? "user has no push device token"
-                    : "all of the user's push device tokens are dead";
+                    : "all of the user's push device tokens are suppressed";
             case INAPP -> "user cannot be reached in-app";
         };
     }

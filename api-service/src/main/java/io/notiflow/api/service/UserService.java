@@ -2,6 +2,8 @@ package io.notiflow.api.service;
 
 import io.notiflow.api.repository.User;
 import io.notiflow.api.repository.UserRepository;
+import io.notiflow.core.job.Channel;
+import io.notiflow.core.store.SuppressionRepository;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.PersistenceException;
@@ -19,12 +21,14 @@ import java.util.Set;
 public class UserService {
 
     private final UserRepository users;
+    private final SuppressionRepository suppressions;
 
-    public UserService(UserRepository users) {
+    public UserService(UserRepository users, SuppressionRepository suppressions) {
         this.users = users;
+        this.suppressions = suppressions;
     }
 
-    /** A user with the tokens of theirs the push worker found dead. */
+    /** A user with the tokens of theirs that are suppressed (FCM answered UNREGISTERED, or an operator said so). */
     public record Found(User user, Set<String> deadTokens) {
     }
 
@@ -40,7 +44,7 @@ public class UserService {
                 draft.updatedAt = now;
                 users.persist(draft);
                 users.flush();
-                return new Found(draft, users.deadTokens(draft.pushTokens));
+                return new Found(draft, deadTokens(draft.pushTokens));
             });
         } catch (PersistenceException e) {
             if (UniqueViolation.causes(e)) {
@@ -53,7 +57,7 @@ public class UserService {
     @Transactional
     public Found get(String id) {
         User user = find(id);
-        return new Found(user, users.deadTokens(user.pushTokens));
+        return new Found(user, deadTokens(user.pushTokens));
     }
 
     /** Replaces everything about the user but its id and creation time. */
@@ -67,7 +71,7 @@ public class UserService {
         user.pushTokens.retainAll(draft.pushTokens);
         user.pushTokens.addAll(draft.pushTokens);
         user.updatedAt = now();
-        return new Found(user, users.deadTokens(user.pushTokens));
+        return new Found(user, deadTokens(user.pushTokens));
     }
 
     @Transactional
@@ -87,7 +91,7 @@ public class UserService {
         if (user.pushTokens.add(token)) {
             user.updatedAt = now();
         }
-        return new Found(user, users.deadTokens(user.pushTokens));
+        return new Found(user, deadTokens(user.pushTokens));
     }
 
     @Transactional
@@ -114,5 +118,9 @@ public class UserService {
 
     private static OffsetDateTime now() {
         return OffsetDateTime.now(ZoneOffset.UTC);
+    }
+
+    private Set<String> deadTokens(java.util.Collection<String> tokens) {
+        return suppressions.suppressed(Channel.PUSH, tokens);
     }
 }

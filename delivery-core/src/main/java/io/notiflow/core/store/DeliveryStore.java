@@ -64,6 +64,34 @@ public class DeliveryStore implements TimedWriters {
             on conflict (notification_id) do update set claimed_at = excluded.claimed_at, taken_over = true
             where delivery_claims.claimed_at < now() - ? * interval '1 millisecond'""";
 
+    /**
+     * Skips the group's unsettled rows whose address is suppressed ({@code suppressions}, V13), before any claim is
+     * taken: each goes skipped, with the suppression in its skip reason and in a {@code suppressed} event. Returns
+     * the ids it skipped. Parameter: the ids, as a uuid array. With no suppression of the group's addresses this
+     * reads the rows by key and writes nothing.
+     */
+    private static final String SUPPRESS = """
+            with hit as (
+                select n.id, s.address, s.reason, s.source, s.created_at
+                from notifications n
+                join suppressions s on s.channel = n.type
+                    and s.address = case when n.type = 'email' then lower(n.receiver) else n.receiver end
+                where n.id = any(?) and n.status in ('queued', 'retrying', 'failed')
+            ), skipped as (
+                update notifications n set status = 'skipped', updated_at = now(),
+                    skip_reason = left(hit.address || ' is suppressed since '
+                        || to_char(hit.created_at at time zone 'UTC', 'YYYY-MM-DD') || ' (' || hit.source || ': '
+                        || hit.reason || ')', 255)
+                from hit
+                where n.id = hit.id and n.status in ('queued', 'retrying', 'failed')
+                returning n.id
+            )
+            insert into notification_events (notification_id, kind, details)
+            select hit.id, 'suppressed', jsonb_build_object('address', hit.address, 'reason', hit.reason,
+                'source', hit.source, 'since', hit.created_at)
+            from hit join skipped on skipped.id = hit.id
+            returning notification_id""";
+
     /** The statuses of a group's rows, claimed or not. Parameter: the ids, as a uuid array. */
     private static final String STATUSES = "select id, status from notifications where id = any(?)";
 
@@ -195,9 +223,13 @@ public class DeliveryStore implements TimedWriters {
     }
 
     /**
-     * What {@link #claim} found: the row's status (empty: no such row) and whether this delivery now holds it.
+     * What {@link #claim} found: the row's status (empty: no such row), whether this delivery now holds it, and
+     * whether this claim skipped it because its address is suppressed.
      */
-    public record Claim(Optional<NotificationStatus> status, boolean claimed) {
+    public record Claim(Optional<NotificationStatus> status, boolean claimed, boolean suppressed) {
+        public Claim(Optional<NotificationStatus> status, boolean claimed) {
+            this(status, claimed, false);
+        }
     }
 
     private record ClaimRequest(UUID notificationId, long leaseMillis) {
@@ -294,7 +326,7 @@ public class DeliveryStore implements TimedWriters {
     }
 
     /**
-     * A group's claims: one batch of single-row claims (ids in {@link #KEY_ORDER}, so two workers lock rows in the
+     * A group's claims: first the suppressed rows are skipped ({@link #SUPPRESS}), then one batch of single-row claims (ids in {@link #KEY_ORDER}, so two workers lock rows in the
      * same order), then one read of the rows' statuses. Two copies of one job in the same group: the first gets the
      * claim, the other is told the row is taken.
      * <p>
@@ -303,6 +335,16 @@ public class DeliveryStore implements TimedWriters {
      * filtered thousands of rows per claim. With one key per statement the key is the cheapest plan by far.
      */
     private List<Claim> claimAll(Connection c, List<ClaimRequest> group) throws SQLException {
+        Object[] ids = group.stream().map(ClaimRequest::notificationId).distinct().toArray();
+        Set<UUID> suppressed = new HashSet<>();
+        try (PreparedStatement suppress = c.prepareStatement(SUPPRESS)) {
+            suppress.setArray(1, c.createArrayOf("uuid", ids));
+            try (ResultSet rows = suppress.executeQuery()) {
+                while (rows.next()) {
+                    suppressed.add(rows.getObject(1, UUID.class));
+                }
+            }
+        }
         List<ClaimRequest> ordered = new ArrayList<>(group);
         ordered.sort(Comparator.comparing(ClaimRequest::notificationId, KEY_ORDER));
         Set<UUID> claimed = new HashSet<>();
@@ -321,8 +363,7 @@ public class DeliveryStore implements TimedWriters {
         }
         Map<UUID, NotificationStatus> current = new HashMap<>();
         try (PreparedStatement read = c.prepareStatement(STATUSES)) {
-            read.setArray(1, c.createArrayOf("uuid",
-                    group.stream().map(ClaimRequest::notificationId).distinct().toArray()));
+            read.setArray(1, c.createArrayOf("uuid", ids));
             try (ResultSet rows = read.executeQuery()) {
                 while (rows.next()) {
                     String key = rows.getString(2);
@@ -334,7 +375,8 @@ public class DeliveryStore implements TimedWriters {
         List<Claim> results = new ArrayList<>(group.size());
         for (ClaimRequest r : group) {
             boolean mine = claimed.remove(r.notificationId()); // only the first copy gets it
-            results.add(new Claim(Optional.ofNullable(current.get(r.notificationId())), mine));
+            results.add(new Claim(Optional.ofNullable(current.get(r.notificationId())), mine,
+                    suppressed.remove(r.notificationId())));
         }
         return results;
     }

@@ -15,7 +15,8 @@ import java.util.UUID;
 
 /**
  * A row of {@code notification_events} (V12): an event of a notification's timeline that no other row records
- * (a replay from the dead-letter queue, a provider's report that it could not deliver the message). Rows are only ever added.
+ * (a replay from the dead-letter queue, a provider's report that it could not deliver the message, a skip at
+ * the claim because the address is suppressed). Rows are only ever added.
  */
 @Entity
 @Table(name = "notification_events")
@@ -24,6 +25,8 @@ public class NotificationEvent {
     /** The {@code kind} column's values. */
     public static final String REPLAYED = "replayed";
     public static final String UNDELIVERED = "undelivered";
+    /** Skipped at its claim: its address is suppressed; details name the suppression. */
+    public static final String SUPPRESSED = "suppressed";
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)

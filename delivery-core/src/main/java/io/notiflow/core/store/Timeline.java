@@ -28,6 +28,8 @@ public record Timeline(List<Event> events, String reason) {
     public static final String RETRY_SCHEDULED = "retry-scheduled";
     public static final String DEFERRED = "deferred";
     public static final String DEAD_LETTERED = "dead-lettered";
+    /** Skipped when a worker claimed it, because its address is suppressed ({@code suppressions}). */
+    public static final String SUPPRESSED = NotificationEvent.SUPPRESSED;
     public static final String REPLAYED = NotificationEvent.REPLAYED;
     public static final String SENT = "sent";
     public static final String UNDELIVERED = NotificationEvent.UNDELIVERED;
@@ -72,6 +74,10 @@ public record Timeline(List<Event> events, String reason) {
                 reports.add(b.build());
                 continue;
             }
+            if (SUPPRESSED.equals(e.kind)) {
+                b.reason = details.get("address") + " is suppressed (" + details.get("source") + ": "
+                        + details.get("reason") + ")";
+            }
             later.add(b.build());
         }
         // A stable sort: events written at the same instant keep the order they happen in.
@@ -81,7 +87,8 @@ public record Timeline(List<Event> events, String reason) {
         accepted.apiKey = n.apiKeyHint;
         accepted.correlationId = n.correlationId;
         events.add(accepted.build()); // first even when another host's clock is a little behind
-        if (n.status == NotificationStatus.SKIPPED) {
+        boolean skippedAtClaim = own.stream().anyMatch(e -> SUPPRESSED.equals(e.kind));
+        if (n.status == NotificationStatus.SKIPPED && !skippedAtClaim) {
             events.add(new Builder(SKIPPED, n.createdAt).reason(n.skipReason).build());
         } else if (n.publishedAt != null) {
             events.add(new Builder(PUBLISHED, n.publishedAt).build());

@@ -103,6 +103,11 @@ public class DeliveryProcessor {
                 return;
             }
             NotificationStatus current = claim.status().get();
+            if (claim.suppressed()) {
+                LOG.infof("notification %s skipped, not sent: its address is suppressed", job.notificationId());
+                count(channel, "suppressed");
+                return;
+            }
             if (current.isSettled()) {
                 LOG.infof("notification %s is already %s; redelivered job acknowledged without sending",
                         job.notificationId(), current.key());

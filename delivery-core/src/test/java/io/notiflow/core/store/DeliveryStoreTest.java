@@ -91,6 +91,35 @@ class DeliveryStoreTest {
     }
 
     @Test
+    void aRowToASuppressedAddressIsSkippedAtItsClaimWithTheSuppressionAsItsReason() throws Exception {
+        String address = "grace-" + UUID.randomUUID() + "@example.com";
+        execute("insert into suppressions (channel, address, reason, source) values ('email', '" + address
+                + "', '550 5.1.1 user unknown', 'bounce')");
+        UUID suppressed = row("email", address.toUpperCase(java.util.Locale.ROOT), "retrying");
+        UUID other = row("email", "other-" + address, "queued");
+        UUID sameAddressOtherChannel = row("sms", address, "queued");
+        UUID settled = row("email", address, "sent");
+
+        List<Claim> claims = together(4, i -> store.claim(List.of(suppressed, other, sameAddressOtherChannel,
+                settled).get(i), LEASE));
+
+        assertThat(claims.get(0)).isEqualTo(new Claim(Optional.of(NotificationStatus.SKIPPED), false, true));
+        assertThat(claims.get(1)).isEqualTo(new Claim(Optional.of(NotificationStatus.QUEUED), true, false));
+        assertThat(claims.get(2)).isEqualTo(new Claim(Optional.of(NotificationStatus.QUEUED), true, false));
+        assertThat(claims.get(3)).isEqualTo(new Claim(Optional.of(NotificationStatus.SENT), false, false));
+        assertThat(column(suppressed, "skip_reason")).matches(java.util.regex.Pattern.quote(address)
+                + " is suppressed since \\d{4}-\\d{2}-\\d{2} \\(bounce: 550 5\\.1\\.1 user unknown\\)");
+        assertThat(claims(suppressed)).as("no claim taken").isZero();
+        assertThat(count("select count(*) from notification_events where notification_id = ? and kind = 'suppressed'"
+                + " and details->>'source' = 'bounce'", suppressed)).isEqualTo(1);
+        assertThat(store.claim(suppressed, LEASE)).as("claimed again: settled, not suppressed again")
+                .isEqualTo(new Claim(Optional.of(NotificationStatus.SKIPPED), false, false));
+        assertThat(count("select count(*) from notification_events where notification_id = ?", suppressed))
+                .isEqualTo(1);
+        assertThat(column(settled, "status")).isEqualTo("sent");
+    }
+
+    @Test
     void aGroupOfMixedVerdictsWritesEachRowItsOwnStatus() throws Exception {
         List<UUID> ids = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
@@ -213,16 +242,28 @@ class DeliveryStoreTest {
     }
 
     private static UUID row(String status) throws SQLException {
+        return row("email", "ada@example.com", status);
+    }
+
+    private static UUID row(String type, String receiver, String status) throws SQLException {
         UUID id = UUID.randomUUID();
         try (Connection c = database.getConnection(); PreparedStatement insert = c.prepareStatement(
                 "insert into notifications (id, type, receiver, subject, message, status, correlation_id)"
-                        + " values (?, 'email', 'ada@example.com', 's', 'm', ?, ?)")) {
+                        + " values (?, ?, ?, 's', 'm', ?, ?)")) {
             insert.setObject(1, id);
-            insert.setString(2, status);
-            insert.setString(3, "test-" + id);
+            insert.setString(2, type);
+            insert.setString(3, receiver);
+            insert.setString(4, status);
+            insert.setString(5, "test-" + id);
             insert.executeUpdate();
         }
         return id;
+    }
+
+    private static void execute(String sql) throws SQLException {
+        try (Connection c = database.getConnection(); PreparedStatement statement = c.prepareStatement(sql)) {
+            statement.executeUpdate();
+        }
     }
 
     private static String column(UUID id, String column) throws SQLException {

@@ -158,6 +158,22 @@ class TimelineTest {
         assertThat(notSent.events()).extracting(Timeline.Event::type).containsExactly("accepted", "skipped");
         assertThat(notSent.reason()).isEqualTo("not sent: user u-42 opted out of sms");
 
+        // Skipped when a worker claimed it (its address suppressed): published first, then the suppression.
+        Notification suppressed = notification(Channel.EMAIL, NotificationStatus.SKIPPED);
+        suppressed.skipReason = "ada@example.com is suppressed since 2029-12-31 (bounce: 550 5.1.1 user unknown)";
+        NotificationEvent suppression = new NotificationEvent();
+        suppression.kind = NotificationEvent.SUPPRESSED;
+        suppression.at = at(50);
+        suppression.details = Map.of("address", "ada@example.com", "reason", "550 5.1.1 user unknown",
+                "source", "bounce");
+        Timeline atClaim = Timeline.of(suppressed, List.of(), List.of(suppression));
+        assertThat(atClaim.events()).extracting(Timeline.Event::type)
+                .containsExactly("accepted", "published", "suppressed");
+        assertThat(atClaim.events().get(2).reason())
+                .isEqualTo("ada@example.com is suppressed (bounce: 550 5.1.1 user unknown)");
+        assertThat(atClaim.reason()).isEqualTo("not sent: ada@example.com is suppressed since 2029-12-31"
+                + " (bounce: 550 5.1.1 user unknown)");
+
         // Written before the timeline's columns: no claim, no verdict; a sent outcome still reads as sent.
         Notification old = notification(Channel.EMAIL, NotificationStatus.SENT);
         DeliveryAttempt before = attempt(1, AttemptOutcome.SENT, null, 0, 100);
